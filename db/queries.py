@@ -1,0 +1,393 @@
+"""Every read the CLI and the TUI make. Plain records out, no SQL elsewhere.
+
+Functions take an open connection (see `connection.open_case`) so the caller
+chooses the thread and the lifetime; each is one short read.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+from casework.db.models import (
+    Alias,
+    CaseStats,
+    EntityDetail,
+    EntitySummary,
+    LinkSummary,
+    MentionInPassage,
+    MentionRow,
+    PassageDetail,
+    PassageEntity,
+    PassageRow,
+    SearchHit,
+    SourceRef,
+    SourceSummary,
+)
+from casework.db.names import name_index
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class NotFound(LookupError):
+    """No record with that id; the message is one line for the user."""
+
+
+# -- search ------------------------------------------------------------------
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    kind: str | None = None,
+    limit: int = 50,
+    cancel: threading.Event | None = None,
+) -> list[SearchHit]:
+    """Entities (fuzzy, over names and aliases) and passages (full text), best first.
+
+    `kind` restricts to entities of that kind, or "passage" to passages only.
+    A set `cancel` event aborts the SQL part early (newer keystroke).
+    """
+    query = query.strip()
+    if not query:
+        return []
+    hits: list[SearchHit] = []
+    if kind != "passage":
+        hits += _search_entities(conn, query, kind, limit)
+    if kind in (None, "passage"):
+        hits += _search_passages(conn, query, limit, cancel)
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]
+
+
+def _search_entities(
+    conn: sqlite3.Connection, query: str, kind: str | None, limit: int
+) -> list[SearchHit]:
+    matches = name_index(conn).search(query, limit=limit * 4 if kind else limit)
+    if not matches:
+        return []
+    ids = [m.entity_id for m in matches]
+    marks = ",".join("?" * len(ids))
+    rows = {
+        r[0]: r
+        for r in conn.execute(
+            f"SELECT id, kind, name, mentions FROM entities WHERE id IN ({marks})", ids
+        )
+    }
+    out: list[SearchHit] = []
+    for m in matches:
+        row = rows.get(m.entity_id)
+        if row is None or (kind and row[1] != kind):
+            continue
+        matched = m.alias if m.alias != row[2] else None
+        out.append(
+            SearchHit(
+                "entity",
+                row[0],
+                row[2],
+                row[1],
+                round(m.score, 1),
+                matched=matched,
+                mentions=row[3],
+            )
+        )
+    return out[:limit]
+
+
+def fts_query(text: str) -> str | None:
+    """User text -> an FTS5 query: every word must appear, the last one as a prefix."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _search_passages(
+    conn: sqlite3.Connection, query: str, limit: int, cancel: threading.Event | None
+) -> list[SearchHit]:
+    match = fts_query(query)
+    if match is None:
+        return []
+    if cancel is not None:
+        conn.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 2000)
+    try:
+        rows = conn.execute(
+            "SELECT p.id, p.source_id, s.title, p.location, "
+            "snippet(passages_fts, 0, '\x02', '\x03', '…', 12) "
+            "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+            "JOIN sources s ON s.id = p.source_id "
+            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            return []
+        raise
+    finally:
+        if cancel is not None:
+            conn.set_progress_handler(None, 0)
+    out = []
+    for i, (pid, sid, title, location, snip) in enumerate(rows):
+        # Passage scores sit below exact and strong name matches: 75 down to 50.
+        score = round(75.0 - 25.0 * i / max(len(rows), 1), 1)
+        out.append(
+            SearchHit(
+                "passage",
+                pid,
+                snip.replace("\x02", "").replace("\x03", ""),
+                "passage",
+                score,
+                source_id=sid,
+                source_title=title,
+                location=location,
+            )
+        )
+    return out
+
+
+# -- entities ----------------------------------------------------------------
+
+
+def list_entities(
+    conn: sqlite3.Connection,
+    *,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[EntitySummary]:
+    sql = "SELECT id, kind, name, mentions, sources FROM entities"
+    params: list[object] = []
+    if kind:
+        sql += " WHERE kind = ?"
+        params.append(kind)
+    sql += " ORDER BY mentions DESC, name COLLATE NOCASE LIMIT ? OFFSET ?"
+    params += [limit if limit is not None else -1, offset]
+    rows = conn.execute(sql, params).fetchall()
+    aliases = _aliases_for(conn, [r[0] for r in rows])
+    return [
+        EntitySummary(
+            r[0],
+            r[1],
+            r[2],
+            [a.alias for a in aliases.get(r[0], []) if a.alias != r[2]],
+            r[3],
+            r[4],
+        )
+        for r in rows
+    ]
+
+
+def _aliases_for(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[Alias]]:
+    out: dict[int, list[Alias]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for eid, alias, rule, count in conn.execute(
+            f"SELECT entity_id, alias, rule, count FROM aliases WHERE entity_id IN "
+            f"({','.join('?' * len(chunk))}) ORDER BY count DESC, id",
+            chunk,
+        ):
+            out.setdefault(eid, []).append(Alias(alias, rule, count))
+    return out
+
+
+def get_entity(
+    conn: sqlite3.Connection, entity_id: int, *, mention_limit: int | None = None
+) -> EntityDetail:
+    row = conn.execute(
+        "SELECT id, kind, name, value, created_by, notes, mentions, sources FROM entities "
+        "WHERE id = ?",
+        (entity_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no entity with id {entity_id}")
+    detail = EntityDetail(
+        id=row[0],
+        kind=row[1],
+        name=row[2],
+        value=row[3],
+        created_by=row[4],
+        notes=row[5],
+        aliases=_aliases_for(conn, [entity_id]).get(entity_id, []),
+        mention_count=row[6],
+        source_count=row[7],
+    )
+    detail.mentions = entity_mentions(conn, entity_id, limit=mention_limit)
+    detail.links = entity_links(conn, entity_id)
+    detail.sources = entity_sources(conn, entity_id)
+    return detail
+
+
+def entity_mentions(
+    conn: sqlite3.Connection, entity_id: int, *, limit: int | None = None, offset: int = 0
+) -> list[MentionInPassage]:
+    """Mentions in reading order: by source, then position."""
+    rows = conn.execute(
+        "SELECT m.id, m.passage_id, m.source_id, coalesce(s.title, s.path), p.location, m.start,"
+        ' m."end", m.text, p.start, p.text FROM mentions m JOIN passages p ON p.id = m.passage_id'
+        " JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?"
+        " ORDER BY m.source_id, m.start LIMIT ? OFFSET ?",
+        (entity_id, limit if limit is not None else -1, offset),
+    ).fetchall()
+    return [MentionInPassage(*r) for r in rows]
+
+
+def entity_links(conn: sqlite3.Connection, entity_id: int) -> list[LinkSummary]:
+    rows = conn.execute(
+        "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END AS other, e.name, e.kind,"
+        " l.relation, l.weight FROM links l JOIN entities e ON e.id ="
+        " (CASE WHEN l.a = ?1 THEN l.b ELSE l.a END) WHERE l.a = ?1 OR l.b = ?1"
+        " ORDER BY l.weight DESC, e.name COLLATE NOCASE",
+        (entity_id,),
+    ).fetchall()
+    evidence: dict[int, list[int]] = {}
+    for link_id, passage_id in conn.execute(
+        "SELECT le.link_id, le.passage_id FROM link_evidence le JOIN links l ON l.id = le.link_id"
+        " WHERE l.a = ?1 OR l.b = ?1 ORDER BY le.passage_id",
+        (entity_id,),
+    ):
+        evidence.setdefault(link_id, []).append(passage_id)
+    return [LinkSummary(r[1], r[2], r[3], r[4], r[5], evidence.get(r[0], [])) for r in rows]
+
+
+def entity_sources(conn: sqlite3.Connection, entity_id: int) -> list[SourceRef]:
+    rows = conn.execute(
+        "SELECT s.id, coalesce(s.title, s.path), count(*) FROM mentions m"
+        " JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?"
+        " GROUP BY s.id ORDER BY count(*) DESC, s.id",
+        (entity_id,),
+    ).fetchall()
+    return [SourceRef(*r) for r in rows]
+
+
+def entity_names(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id -> (name, kind), for labelling ids cheaply."""
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for eid, name, kind in conn.execute(
+            f"SELECT id, name, kind FROM entities WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            out[eid] = (name, kind)
+    return out
+
+
+# -- mentions, passages, sources --------------------------------------------------
+
+
+def iter_mentions(
+    conn: sqlite3.Connection, *, source_id: int | None = None
+) -> Iterator[MentionRow]:
+    sql = (
+        'SELECT m.entity_id, e.kind, m.source_id, m.start, m."end", m.text FROM mentions m'
+        " JOIN entities e ON e.id = m.entity_id"
+    )
+    params: tuple[object, ...] = ()
+    if source_id is not None:
+        sql += " WHERE m.source_id = ?"
+        params = (source_id,)
+    sql += " ORDER BY m.source_id, m.start"
+    for row in conn.execute(sql, params):
+        yield MentionRow(*row)
+
+
+def get_passage(conn: sqlite3.Connection, passage_id: int) -> PassageDetail:
+    row = conn.execute(
+        'SELECT p.id, p.source_id, p.seq, p.start, p."end", p.location, p.text,'
+        " coalesce(s.title, s.path) FROM passages p JOIN sources s ON s.id = p.source_id"
+        " WHERE p.id = ?",
+        (passage_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no passage with id {passage_id}")
+    ents = conn.execute(
+        'SELECT m.entity_id, e.name, e.kind, m.start, m."end", m.text FROM mentions m'
+        " JOIN entities e ON e.id = m.entity_id WHERE m.passage_id = ? ORDER BY m.start",
+        (passage_id,),
+    ).fetchall()
+    return PassageDetail(PassageRow(*row[:7]), row[7], [PassageEntity(*e) for e in ents])
+
+
+def list_sources(conn: sqlite3.Connection, *, failed_only: bool = False) -> list[SourceSummary]:
+    sql = (
+        "SELECT s.id, s.path, s.title, s.format, s.status, s.reason,"
+        " (SELECT count(*) FROM passages p WHERE p.source_id = s.id), s.encoding, s.published,"
+        " s.bytes FROM sources s"
+    )
+    if failed_only:
+        sql += " WHERE s.status = 'failed'"
+    sql += " ORDER BY s.id"
+    return [SourceSummary(*r) for r in conn.execute(sql)]
+
+
+def get_source(conn: sqlite3.Connection, source_id: int) -> SourceSummary:
+    for s in conn.execute(
+        "SELECT s.id, s.path, s.title, s.format, s.status, s.reason,"
+        " (SELECT count(*) FROM passages p WHERE p.source_id = s.id), s.encoding, s.published,"
+        " s.bytes FROM sources s WHERE s.id = ?",
+        (source_id,),
+    ):
+        return SourceSummary(*s)
+    raise NotFound(f"no source with id {source_id}")
+
+
+def source_passages(conn: sqlite3.Connection, source_id: int) -> list[PassageRow]:
+    return [
+        PassageRow(*r)
+        for r in conn.execute(
+            'SELECT id, source_id, seq, start, "end", location, text FROM passages'
+            " WHERE source_id = ? ORDER BY seq",
+            (source_id,),
+        )
+    ]
+
+
+def source_text(conn: sqlite3.Connection, source_id: int) -> str:
+    """The document's full text, rebuilt from its passages; mention offsets point into it."""
+    row = conn.execute("SELECT tail FROM sources WHERE id = ?", (source_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no source with id {source_id}")
+    parts: list[str] = []
+    for lead, text in conn.execute(
+        "SELECT lead, text FROM passages WHERE source_id = ? ORDER BY seq", (source_id,)
+    ):
+        parts.append(lead)
+        parts.append(text)
+    parts.append(row[0])
+    return "".join(parts)
+
+
+def source_mentions(conn: sqlite3.Connection, source_id: int) -> list[PassageEntity]:
+    """Every mention in a document, in order, for highlighting and n/N."""
+    return [
+        PassageEntity(*r)
+        for r in conn.execute(
+            'SELECT m.entity_id, e.name, e.kind, m.start, m."end", m.text FROM mentions m'
+            " JOIN entities e ON e.id = m.entity_id WHERE m.source_id = ? ORDER BY m.start",
+            (source_id,),
+        )
+    ]
+
+
+def stats(conn: sqlite3.Connection) -> CaseStats:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return CaseStats(
+        sources=one("SELECT count(*) FROM sources WHERE status = 'ok'"),
+        failed=one("SELECT count(*) FROM sources WHERE status = 'failed'"),
+        passages=one("SELECT count(*) FROM passages"),
+        entities=one("SELECT count(*) FROM entities"),
+        mentions=one("SELECT count(*) FROM mentions"),
+        links=one("SELECT count(*) FROM links"),
+    )
+
+
+def integrity(conn: sqlite3.Connection) -> tuple[list[str], list[tuple[object, ...]]]:
+    """(integrity_check messages, foreign_key_check rows): ['ok'] and [] when healthy."""
+    messages = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    fks = [tuple(r) for r in conn.execute("PRAGMA foreign_key_check")]
+    return messages, fks

@@ -1,0 +1,193 @@
+"""Schema of a case file and the migrations that bring older files up to date.
+
+A case is one SQLite file readable by any SQLite tool. Source text is not
+stored twice: passages tile their document (`lead` holds the whitespace before
+each passage, `sources.tail` what follows the last one), so the full text is
+their concatenation and mention offsets point into it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,
+    title       TEXT,
+    format      TEXT,
+    sha256      TEXT,
+    bytes       INTEGER,
+    encoding    TEXT,
+    published   TEXT,
+    metadata    TEXT NOT NULL DEFAULT '{}',
+    chars       INTEGER NOT NULL DEFAULT 0,
+    tail        TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    reason      TEXT
+);
+CREATE INDEX sources_sha256 ON sources(sha256);
+
+CREATE TABLE passages (
+    id        INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    location  TEXT NOT NULL,
+    lead      TEXT NOT NULL DEFAULT '',
+    text      TEXT NOT NULL,
+    UNIQUE (source_id, seq)
+);
+
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    text, content='passages', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    norm       TEXT NOT NULL,
+    value      TEXT,
+    created_by TEXT NOT NULL DEFAULT 'extractor'
+               CHECK (created_by IN ('extractor', 'import', 'analyst')),
+    notes      TEXT NOT NULL DEFAULT '',
+    mentions   INTEGER NOT NULL DEFAULT 0,
+    sources    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX entities_kind ON entities(kind, mentions DESC);
+CREATE INDEX entities_value ON entities(kind, value) WHERE value IS NOT NULL;
+
+CREATE TABLE aliases (
+    id        INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias     TEXT NOT NULL,
+    norm      TEXT NOT NULL,
+    last      TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    count     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (entity_id, alias)
+);
+CREATE INDEX aliases_norm ON aliases(norm);
+CREATE INDEX aliases_last ON aliases(last);
+
+CREATE TABLE mentions (
+    id         INTEGER PRIMARY KEY,
+    entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    extractor  TEXT NOT NULL,
+    score      REAL NOT NULL DEFAULT 1.0
+);
+CREATE INDEX mentions_entity ON mentions(entity_id, passage_id);
+CREATE INDEX mentions_passage ON mentions(passage_id);
+CREATE INDEX mentions_source ON mentions(source_id, start);
+
+CREATE TABLE links (
+    id       INTEGER PRIMARY KEY,
+    a        INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    b        INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL DEFAULT 'co-mentioned',
+    weight   INTEGER NOT NULL DEFAULT 0,
+    CHECK (a < b),
+    UNIQUE (a, b, relation)
+);
+CREATE INDEX links_b ON links(b);
+
+CREATE TABLE link_evidence (
+    link_id    INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    PRIMARY KEY (link_id, passage_id)
+) WITHOUT ROWID;
+CREATE INDEX link_evidence_passage ON link_evidence(passage_id);
+"""
+
+# Each entry upgrades a file from version N-1 to N; index 0 creates version 1.
+MIGRATIONS: list[str] = [_V1]
+
+
+class SchemaError(Exception):
+    """The file is not a case this version of Casework can use."""
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """0 for an empty database, else the version recorded in `meta`."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
+    if not has_meta:
+        others = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if others:
+            raise SchemaError("not a Casework case file (no meta table)")
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    if row is None:
+        raise SchemaError("not a Casework case file (no schema version)")
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, app_version: str) -> int:
+    """Bring the schema to SCHEMA_VERSION in one transaction; return the version."""
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"case file has schema version {version}; this Casework knows up to "
+            f"{SCHEMA_VERSION}: upgrade Casework"
+        )
+    if version == SCHEMA_VERSION:
+        return version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in MIGRATIONS[version:]:
+            for statement in _statements(step):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created', datetime('now'))")
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('casework_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (app_version,),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
