@@ -134,7 +134,11 @@ def resolve_document(text: str, mentions: Sequence[Mention]) -> list[DocEntity]:
             key = (m.kind, m.value or normalise_name(m.text))
         else:
             key = (m.kind, normalise_name(m.text))
-        if not key[1]:
+            if m.kind == "person" and " " not in key[1]:
+                # A lone surname is judged mention by mention: "Durand" may be
+                # Marc here and Sophie three lines later.
+                key = (m.kind, f"{key[1]}@{m.start}")
+        if not key[1] or key[1].startswith("@"):
             continue
         ent = by_key.get(key)
         if ent is None:
@@ -148,7 +152,22 @@ def resolve_document(text: str, mentions: Sequence[Mention]) -> list[DocEntity]:
     groups = _join_acronym_definitions(text, groups)
     groups = _join_acronym_initials(groups)
     groups = _join_people(groups)
-    return groups
+    return _regroup_lone_names(groups)
+
+
+def _regroup_lone_names(groups: list[DocEntity]) -> list[DocEntity]:
+    """Lone surnames that matched no full name are one entity per spelling again."""
+    out: list[DocEntity] = []
+    seen: dict[str, DocEntity] = {}
+    for g in groups:
+        if g.kind == "person" and all(" " not in normalise_name(a) for a in g.rules):
+            key = normalise_name(next(iter(g.rules)))
+            if key in seen:
+                seen[key].absorb(g, "normalised")
+                continue
+            seen[key] = g
+        out.append(g)
+    return out
 
 
 def _first(ent: DocEntity) -> int:
@@ -226,10 +245,12 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
                 continue
             start = _first(g)
             before = [f for f in matches if _first(f) < start]
-            distinct_before = {id(f) for f in before}
-            if len(distinct_before) == 1 or (before and _same_person(before)):
-                target = max(before, key=_first)
-            elif not before and len(matches) == 1:
+            if before:
+                # The person of that surname named most recently before this mention.
+                target = max(
+                    before, key=lambda f: max(m.start for m in f.mentions if m.start < start)
+                )
+            elif len(matches) == 1:
                 target = matches[0]
             else:
                 continue
@@ -258,10 +279,6 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
                 g.absorb(h, rule)
                 gone.add(id(h))
     return [g for g in groups if id(g) not in gone]
-
-
-def _same_person(groups: list[DocEntity]) -> bool:
-    return len({id(g) for g in groups}) == 1
 
 
 def _best_tokens(g: DocEntity) -> list[str]:

@@ -31,13 +31,45 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:1_000_000]).best()
-    if best is not None and best.encoding:
+    encoding = _detect(data[:1_000_000])
+    if encoding:
         try:
-            return data.decode(best.encoding, errors="replace"), best.encoding
+            return data.decode(encoding, errors="replace"), encoding
         except LookupError:
             pass
     return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+# Short Western text is ambiguous between code pages; among equally good
+# guesses, prefer the ones Western case material is most often written in.
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15", "utf_8")
+
+
+def _detect(sample: bytes) -> str | None:
+    matches = list(from_bytes(sample))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    good = [m.encoding for m in matches if m.chaos <= best + 0.01]
+    for enc in _PREFERRED:
+        if enc in good:
+            return enc
+    return good[0]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'-be' when NULs sit on one side of most byte pairs (BOM-less UTF-16)."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    odd = sum(1 for i in range(1, 2 * pairs, 2) if sample[i] == 0)
+    even = sum(1 for i in range(0, 2 * pairs, 2) if sample[i] == 0)
+    if odd > 0.4 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.4 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _first_line_title(text: str) -> str | None:
@@ -49,18 +81,12 @@ def _first_line_title(text: str) -> str | None:
 
 
 def read_text(data: bytes, *, name: str) -> ReadResult:
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # NULs in a file with no UTF-16/32 BOM: probably binary, possibly BOM-less UTF-16.
-        if data[:2] and (data[1:2] == b"\x00" or data[0:1] == b"\x00"):
-            try:
-                enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-                text = data.decode(enc)
-                return ReadResult(
-                    text=text, format="text", title=_first_line_title(text), encoding=enc
-                )
-            except UnicodeDecodeError:
-                pass
-        raise ReadError("binary data, not text")
+    if b"\x00" in data[:8192] and not data.startswith(tuple(b for b, _ in _BOMS)):
+        enc = _utf16_without_bom(data)
+        if enc is None:
+            raise ReadError("binary data, not text")
+        text = data.decode(enc, errors="replace")
+        return ReadResult(text=text, format="text", title=_first_line_title(text), encoding=enc)
     text, encoding = decode(data)
     return ReadResult(text=text, format="text", title=_first_line_title(text), encoding=encoding)
 

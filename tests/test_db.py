@@ -1,0 +1,86 @@
+"""The case file itself: private, WAL, versioned, and refused when it is not a case."""
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from casework.db.connection import CaseError, open_case
+from casework.db.schema import SCHEMA_VERSION
+
+
+def test_new_case_is_private_wal_and_versioned(case_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        conn = open_case(case_path, create=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(case_path.stat().st_mode) == 0o600
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    assert int(version) == SCHEMA_VERSION
+    conn.execute("CREATE TABLE scratch(x)")  # forces the -wal file into existence
+    for side in ("-wal", "-shm"):
+        p = Path(str(case_path) + side)
+        if p.exists():
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600
+
+
+def test_opening_twice_does_not_migrate_again(case_path: Path) -> None:
+    open_case(case_path, create=True).close()
+    conn = open_case(case_path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {
+        "sources",
+        "passages",
+        "entities",
+        "aliases",
+        "mentions",
+        "links",
+        "link_evidence",
+        "passages_fts",
+        "meta",
+    } <= tables
+
+
+def test_missing_file_is_an_error_unless_creating(case_path: Path) -> None:
+    with pytest.raises(CaseError, match="no such case file"):
+        open_case(case_path)
+    assert not case_path.exists()
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "notes.db"
+    p.write_text("these are my notes, not a database\n" * 50)
+    with pytest.raises(CaseError, match="not a Casework case file"):
+        open_case(p)
+    assert p.read_text().startswith("these are my notes")
+
+
+def test_another_sqlite_database_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "other.db"
+    c = sqlite3.connect(p)
+    c.execute("CREATE TABLE t(x)")
+    c.commit()
+    c.close()
+    with pytest.raises(CaseError, match="no meta table"):
+        open_case(p)
+
+
+def test_a_newer_schema_is_refused(case_path: Path) -> None:
+    conn = open_case(case_path, create=True)
+    conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(CaseError, match="upgrade Casework"):
+        open_case(case_path)
+
+
+def test_read_only_connection_cannot_write(case_path: Path) -> None:
+    open_case(case_path, create=True).close()
+    conn = open_case(case_path, readonly=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
