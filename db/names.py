@@ -13,8 +13,9 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 
-from casework.db.normalise import normalise_name
 from rapidfuzz import fuzz
+
+from casework.db.normalise import normalise_name
 
 MAX_CANDIDATES = 2000
 

@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from casework.db.normalise import normalise_name
 from casework.importers.extract.base import Mention
-from rapidfuzz import fuzz
 
 VALUE_KINDS = frozenset({"date", "money"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
