@@ -9,10 +9,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from casework.db.connection import open_case
 from casework.db.writer import CaseWriter
 from casework.importers.pipeline import ImportSummary, default_extractor, import_data
-from platformdirs import user_data_dir
 
 
 def demo_documents() -> list[tuple[str, bytes]]:

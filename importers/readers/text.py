@@ -5,8 +5,9 @@ from __future__ import annotations
 import codecs
 import re
 
-from casework.importers.readers.base import ReadError, ReadResult
 from charset_normalizer import from_bytes
+
+from casework.importers.readers.base import ReadError, ReadResult
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
