@@ -294,7 +294,7 @@ def _entity_for(writer: CaseWriter, ent: DocEntity) -> int:
         entity_id, rule = match
         if rule != "normalised":
             ent.rules = {
-                a: (rule if r in ("canonical", "normalised") else r) for a, r in ent.rules.items()
+                a: (rule if r in ("original", "normalised") else r) for a, r in ent.rules.items()
             }
         return entity_id
     aliases = [(a, c) for a, c in ent.aliases.items()]

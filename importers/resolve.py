@@ -48,7 +48,7 @@ class DocEntity:
     def absorb(self, other: DocEntity, rule: str) -> None:
         self.mentions.extend(other.mentions)
         for alias, old in other.rules.items():
-            self.rules.setdefault(alias, rule if old == "canonical" else old)
+            self.rules.setdefault(alias, rule if old == "original" else old)
         if self.value is None:
             self.value = other.value
 
@@ -144,7 +144,7 @@ def resolve_document(text: str, mentions: Sequence[Mention]) -> list[DocEntity]:
         ent = by_key.get(key)
         if ent is None:
             ent = DocEntity(m.kind, m.value)
-            ent.rules[m.text] = "canonical"
+            ent.rules[m.text] = "original"
             by_key[key] = ent
             groups.append(ent)
         else:

@@ -77,7 +77,7 @@ def test_acronym_definition_joins_full_name_and_acronym() -> None:
     )
     assert len(ents) == 1
     assert ents[0].rules == {
-        "Directorate-General for External Security": "canonical",
+        "Directorate-General for External Security": "original",
         "DGSE": "acronym",
     }
     assert len(ents[0].mentions) == 3

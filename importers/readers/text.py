@@ -73,7 +73,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_SUBJECT = re.compile(r"^\s*Subject:[ \t]*(\S.*)$", re.MULTILINE | re.IGNORECASE)
+_HEADER = re.compile(r"^\s*(From|To|Sent|Date|Cc|Subject):", re.IGNORECASE)
+
+
 def _first_line_title(text: str) -> str | None:
+    """The first line, or for an e-mail saved as text its Subject."""
+    head = text[:4000]
+    if sum(1 for line in head.splitlines()[:40] if _HEADER.match(line)) >= 2:
+        subject = _SUBJECT.search(head)
+        if subject:
+            return subject.group(1).strip()[:200]
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
         if line:

@@ -1,0 +1,360 @@
+"""The explorer: search · current record · its passages, and history between records.
+
+Every query runs in an exclusive worker (a newer keystroke or selection
+cancels the older one), on the case reader's threads, so the UI never waits.
+Highlighting a result previews it; `enter` visits it (history); `alt+left`
+and `alt+right` walk the history and restore the pane and row you were on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from casework.db import queries
+from casework.db.models import EntitySummary, SearchHit
+from casework.tui.history import History, Visit
+from casework.tui.records import (
+    RecordData,
+    card_prompt,
+    entity_record,
+    load_entity,
+    load_passage,
+    passage_record,
+)
+from casework.tui.text import KIND_LABELS, join, plain, styled
+from casework.tui.widgets.lists import CaseList, parse_ref
+from casework.tui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from casework.tui.app import CaseworkApp
+
+SEARCH_LIMIT = 50
+DEBOUNCE = 0.03
+
+
+def hit_prompt(hit: SearchHit) -> Content:
+    if hit.type == "entity":
+        first = join(
+            [
+                styled(hit.name, "bold"),
+                "  ",
+                (KIND_LABELS.get(hit.kind, hit.kind), "italic"),
+                (f"  {hit.mentions}", "dim"),
+            ]
+        )
+        if hit.matched:
+            return Content("\n").join([first, join([("  aka ", "dim"), plain(hit.matched)])])
+        return first
+    where = join([("  ", ""), styled(hit.source_title or "", "dim"), (f" {hit.location}", "dim")])
+    return Content("\n").join([join([("¶ ", "bold"), plain(hit.name)]), where])
+
+
+def summary_prompt(e: EntitySummary) -> Content:
+    return join(
+        [
+            styled(e.name, "bold"),
+            "  ",
+            (KIND_LABELS.get(e.kind, e.kind), "italic"),
+            (f"  {e.mentions}", "dim"),
+        ]
+    )
+
+
+class ExplorerScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDING_GROUP_TITLE = "Explorer"
+    AUTO_FOCUS = "#search"
+
+    BINDINGS = [
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            key_display="/",
+            id="casework.search",
+            tooltip="Type to search entities and passages",
+        ),
+        Binding(
+            "g",
+            "go_link",
+            "Go to link",
+            id="casework.go",
+            tooltip="Fuzzy picker over the current record's links",
+        ),
+        Binding("alt+left", "back", "Back", key_display="alt+←", id="casework.back"),
+        Binding(
+            "alt+right",
+            "forward",
+            "Forward",
+            key_display="alt+→",
+            show=False,
+            id="casework.forward",
+        ),
+        Binding("backspace", "back", "Back", show=False, id="casework.back-bs"),
+        Binding(
+            "o",
+            "open_source",
+            "Source",
+            id="casework.source",
+            tooltip="Open the document at the selected passage",
+        ),
+        Binding("escape", "leave_search", "Leave search", show=False, id="casework.leave"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history = History()
+        self.record: RecordData | None = None
+        self.kind_filter: str | None = None
+        self._query = ""
+
+    @property
+    def case(self) -> CaseworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield SearchBox(
+                placeholder="Search names and passages…  ( / )", id="search", compact=True
+            )
+            yield Static(self.case.case_label(), id="case-label", markup=False)
+        with Horizontal(id="panes"):
+            yield CaseList(id="results")
+            with Container(id="detail"):
+                with Vertical(id="record"):
+                    yield Static(
+                        Content("Type to search, or pick an entity."),
+                        id="record-header",
+                        markup=False,
+                    )
+                    yield CaseList(id="links")
+                yield CaseList(id="passages")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#results", CaseList).border_title = "Results"
+        self.query_one("#links", CaseList).border_title = "Links"
+        self.query_one("#passages", CaseList).border_title = "Passages"
+        self.query_one("#record-header", Static).border_title = "Record"
+        self.query_one("#search", SearchBox).cursor_blink = self.case.cursor_blink
+        self.run_search("")
+
+    # -- search -----------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._query = event.value
+        self.run_search(event.value)
+
+    def set_kind_filter(self, kind: str | None) -> None:
+        self.kind_filter = kind
+        results = self.query_one("#results", CaseList)
+        results.border_title = (
+            f"Results ({KIND_LABELS.get(kind, kind)} only)" if kind else "Results"
+        )
+        self.run_search(self._query)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, text: str) -> None:
+        worker = get_current_worker()
+        await asyncio.sleep(DEBOUNCE)  # a newer keystroke cancels us here
+        reader = self.case.reader
+        options: list[Option]
+        if text.strip():
+            hits = await reader.run(
+                queries.search,
+                text,
+                kind=self.kind_filter,
+                limit=SEARCH_LIMIT,
+                cancel=worker.cancelled_event,
+                lane="search",
+            )
+            options = [Option(hit_prompt(h), id=f"{h.type[0]}:{h.id}") for h in hits]
+        else:
+            kind = self.kind_filter if self.kind_filter != "passage" else None
+            top = await reader.run(
+                queries.list_entities, kind=kind, limit=SEARCH_LIMIT, lane="search"
+            )
+            options = [Option(summary_prompt(e), id=f"e:{e.id}") for e in top]
+        if worker.is_cancelled:
+            return
+        results = self.query_one("#results", CaseList)
+        results.set_options(options)
+        if options:
+            results.highlighted = 0
+        label = (
+            "Results"
+            if not self.kind_filter
+            else f"Results ({KIND_LABELS.get(self.kind_filter, self.kind_filter)} only)"
+        )
+        results.border_title = (
+            f"{label} {len(options)}" if text.strip() else f"{label}: most mentioned"
+        )
+
+    @on(SearchBox.Move)
+    def _move_results(self, event: SearchBox.Move) -> None:
+        results = self.query_one("#results", CaseList)
+        if not results.option_count:
+            return
+        current = results.highlighted if results.highlighted is not None else -1
+        results.highlighted = max(0, min(results.option_count - 1, current + event.delta))
+
+    @on(Input.Submitted, "#search")
+    def _submit(self) -> None:
+        results = self.query_one("#results", CaseList)
+        target = results.highlighted_ref
+        if target:
+            self.visit(*target)
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        target = parse_ref(event.option_id)
+        if target and (self.record is None or (self.record.kind, self.record.id) != target):
+            self.load_record(*target)
+
+    # -- opening records ----------------------------------------------------------
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        target = parse_ref(event.option_id)
+        if target:
+            event.stop()
+            self.visit(*target)
+
+    def visit(self, kind: str, record_id: int) -> None:
+        """Open a record as a new step in history."""
+        self._remember()
+        self.history.visit(Visit(kind, record_id))
+        focus = "#passages" if kind == "entity" else "#links"
+        self.load_record(kind, record_id, focus=focus)
+
+    def _remember(self) -> None:
+        focused = self.focused
+        if (
+            focused is not None
+            and focused.id in ("links", "passages")
+            and isinstance(focused, CaseList)
+        ):
+            self.history.remember(focused.id, focused.highlighted)
+        else:
+            self.history.remember(None, None)
+
+    @work(exclusive=True, group="record", exit_on_error=False)
+    async def load_record(
+        self, kind: str, record_id: int, *, focus: str | None = None, row: int | None = None
+    ) -> None:
+        reader = self.case.reader
+        try:
+            if kind == "entity":
+                detail, cards = await reader.run(load_entity, record_id)
+                data = entity_record(detail, cards)
+            else:
+                data = passage_record(await reader.run(load_passage, record_id))
+        except queries.NotFound:
+            self.notify(f"That {kind} is no longer in the case.", severity="warning", markup=False)
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.show_record(data)
+        if focus:
+            widget = self.query_one(focus, CaseList)
+            if row is not None and row < widget.option_count:
+                widget.highlighted = row
+            widget.focus()
+
+    def show_record(self, data: RecordData) -> None:
+        self.record = data
+        header = self.query_one("#record-header", Static)
+        header.update(data.header)
+        header.border_title = "Entity" if data.kind == "entity" else "Passage"
+        links = self.query_one("#links", CaseList)
+        links.set_options(Option(prompt, id=oid) for oid, prompt, _ in data.links)
+        links.border_title = data.links_title
+        if data.links:
+            links.highlighted = 0
+        passages = self.query_one("#passages", CaseList)
+        full = data.kind == "passage"
+        passages.set_options(
+            [Option(card_prompt(c, full=full), id=f"p:{c.passage_id}") for c in data.passages]
+        )
+        passages.border_title = data.passages_title
+        if data.passages:
+            passages.highlighted = 0
+        self.refresh_bindings()
+
+    # -- actions ------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", SearchBox).focus()
+
+    def action_leave_search(self) -> None:
+        if self.focused is self.query_one("#search"):
+            self.query_one("#results", CaseList).focus()
+
+    def action_back(self) -> None:
+        self._remember()
+        target = self.history.back()
+        if target is None:
+            self.notify("No earlier record.", timeout=2)
+            return
+        self.load_record(
+            target.kind, target.id, focus=f"#{target.pane}" if target.pane else None, row=target.row
+        )
+
+    def action_forward(self) -> None:
+        self._remember()
+        target = self.history.forward()
+        if target is None:
+            self.notify("No later record.", timeout=2)
+            return
+        self.load_record(
+            target.kind, target.id, focus=f"#{target.pane}" if target.pane else None, row=target.row
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("go_link", "open_source") and self.record is None:
+            return None
+        return True
+
+    def action_go_link(self) -> None:
+        from casework.tui.screens.link_picker import LinkPicker
+
+        if self.record is None or not self.record.links:
+            self.notify("This record has no links.", timeout=2)
+            return
+
+        def chosen(entity_id: int | None) -> None:
+            if entity_id is not None:
+                self.visit("entity", entity_id)
+
+        self.app.push_screen(LinkPicker(self.record), chosen)
+
+    def action_open_source(self) -> None:
+        from casework.tui.screens.document import DocumentScreen
+
+        if self.record is None or not self.record.passages:
+            self.notify("No passage to open.", timeout=2)
+            return
+        passages = self.query_one("#passages", CaseList)
+        index = passages.highlighted or 0
+        card = self.record.passages[min(index, len(self.record.passages) - 1)]
+        entity_id = self.record.id if self.record.kind == "entity" else None
+
+        def opened(passage_id: int | None) -> None:
+            if passage_id is not None:
+                self.visit("passage", passage_id)
+
+        self.app.push_screen(
+            DocumentScreen(card.source_id, card.passage_id, entity_id=entity_id), opened
+        )
