@@ -242,8 +242,13 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
         if len(toks) == 1:
             surname = toks[0]
             matches = [f for f in full if _best_tokens(f)[-1] == surname and f is not g]
+            rule = "surname"
             if not matches:
-                continue
+                # "Henri" after "Henri M.": a given name alone, for the one person it starts.
+                matches = [f for f in full if _best_tokens(f)[0] == surname and f is not g]
+                rule = "given name"
+                if len({id(f) for f in matches}) != 1:
+                    continue
             start = _first(g)
             before = [f for f in matches if _first(f) < start]
             if before:
@@ -255,7 +260,7 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
                 target = matches[0]
             else:
                 continue
-            target.absorb(g, "surname")
+            target.absorb(g, rule)
             gone.add(id(g))
     # Compatible spellings (initials, truncations) of a fuller name in this document.
     remaining = [g for g in people if id(g) not in gone]

@@ -88,3 +88,11 @@ def spy_extractor() -> PatternExtractor:
 @pytest.fixture
 def case_path(tmp_path: Path) -> Path:
     return tmp_path / "case.db"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo case, built once per test run with the real pipeline."""
+    from casework.importers.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")

@@ -170,3 +170,16 @@ def test_display_name_prefers_the_fullest_person_spelling() -> None:
     )
     assert choose_name("date", "2017-12-22", [("22 December 2017", 2)]) == "2017-12-22"
     assert choose_name("organization", None, [("DGSE", 5), ("Directorate-General", 1)]) == "DGSE"
+
+
+def test_a_given_name_alone_joins_the_one_person_it_starts() -> None:
+    doc = "Henri M. was posted to Brazzaville. 'Henri was careful,' a colleague said."
+    ents = resolve_document(doc, [m("Henri M.", doc, "person"), m("Henri", doc, "person", 1)])
+    assert len(ents) == 1 and ents[0].rules["Henri"] == "given name"
+
+
+def test_a_given_name_shared_by_two_people_stays_apart() -> None:
+    doc = "Marc Durand and Marc Leroy met. Marc left first."
+    ents = resolve_document(doc, [m("Marc Durand", doc, "person"), m("Marc Leroy", doc, "person"),
+                                  m("Marc", doc, "person", 2)])
+    assert len(ents) == 3

@@ -1,0 +1,240 @@
+"""The explorer's journeys on the demo case, asserting on what the analyst sees."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tui_helpers import header, make_app, open_entity, options, search, settle
+
+from casework.db import queries
+from casework.db.connection import open_case
+from casework.tui.screens.document import DocumentScreen
+from casework.tui.screens.help import HelpScreen
+from casework.tui.widgets.lists import CaseList
+
+
+async def test_first_screen_lists_the_most_mentioned_entities(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        assert pilot.app.focused.id == "search"
+        rows = options(pilot.app, "#results")
+        assert len(rows) >= 10
+        assert rows[0].startswith("Henri M.")
+
+
+async def test_a_misspelt_name_opens_the_right_person(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await search(pilot, "mcalum")
+        assert options(pilot.app, "#results")[0].startswith("Fiona McCallum")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = header(pilot.app)
+        assert text.startswith("Fiona McCallum  person")
+        assert "aka" in text and "McCallum" in text
+        assert pilot.app.focused.id == "passages"
+        assert all("McCallum" in p for p in options(pilot.app, "#passages"))
+
+
+async def test_word_order_and_missing_letters_still_find_people(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await search(pilot, "younger alex")
+        assert options(pilot.app, "#results")[0].startswith("Alexandra Younger")
+        await pilot.press(*["backspace"] * 12)
+        await search(pilot, "pierre mari")
+        assert options(pilot.app, "#results")[0].startswith("Pierre-Marie H.")
+
+
+async def test_entity_shows_aliases_links_and_passages_from_every_source(demo_db) -> None:
+    conn = open_case(demo_db, readonly=True)
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await open_entity(pilot, "pierre marie", "Pierre-Marie H.")
+        text = header(pilot.app)
+        for alias in ("Pierre-Mar H", "Pierre Marie H."):
+            assert alias in text
+        eid = pilot.app.explorer.record.id
+        detail = queries.get_entity(conn, eid)
+        shown_sources = {c.source_title for c in pilot.app.explorer.record.passages}
+        assert shown_sources == {s.title for s in detail.sources}
+        assert len(shown_sources) >= 5
+        passages_title = pilot.app.screen.query_one("#passages").border_title
+        assert f"in {len(shown_sources)} sources" in str(passages_title)
+        links = options(pilot.app, "#links")
+        assert any(row.startswith("Henri M.") for row in links)
+
+
+async def test_g_jumps_to_a_linked_place_and_back_restores_the_selection(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "henri m", "Henri M.")
+        links = pilot.app.screen.query_one("#links", CaseList)
+        links.focus()
+        await pilot.press("down", "down", "down")
+        assert links.highlighted == 3
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press(*"brazzav")
+        await settle(pilot)
+        assert options(pilot.app, "#picker-list")[0].startswith("Brazzaville")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Brazzaville  place")
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Henri M.  person")
+        assert pilot.app.focused.id == "links"
+        assert pilot.app.screen.query_one("#links", CaseList).highlighted == 3
+        await pilot.press("alt+right")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Brazzaville  place")
+
+
+async def test_backspace_outside_the_search_box_goes_back(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "mcalum", "Fiona McCallum")
+        await pilot.press("tab", "shift+tab")  # stay in the panes
+        links = pilot.app.screen.query_one("#links", CaseList)
+        links.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        first = header(pilot.app)
+        assert not first.startswith("Fiona McCallum")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Fiona McCallum")
+
+
+async def test_open_the_source_and_step_through_mentions(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "mcalum", "Fiona McCallum")
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        doc_header = header(pilot.app, "#doc-header")
+        assert "mention 1 of" in doc_header
+        total = int(doc_header.split("mention 1 of ")[1].split(":")[0])
+        assert total >= 3
+        await pilot.press("n")
+        assert "mention 2 of" in header(pilot.app, "#doc-header")
+        await pilot.press("N", "N")
+        assert f"mention {total} of" in header(pilot.app, "#doc-header")
+        listing = pilot.app.screen.query_one("#document", CaseList)
+        marked = listing.get_option_at_index(listing.highlighted).prompt.plain
+        assert marked.startswith("▶")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, DocumentScreen)
+        assert header(pilot.app).startswith("Fiona McCallum")
+
+
+async def test_a_passage_lists_its_entities_one_step_away(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "pierre-marie", "Pierre-Marie H.")
+        await pilot.press("enter")  # focus is on the passages: open the first one
+        await settle(pilot)
+        assert pilot.app.explorer.record.kind == "passage"
+        entities = options(pilot.app, "#links")
+        assert any(e.startswith("Pierre-Marie H.") for e in entities)
+        assert len(entities) >= 2
+        other = next(i for i, e in enumerate(entities) if not e.startswith("Pierre-Marie H."))
+        links = pilot.app.screen.query_one("#links", CaseList)
+        links.highlighted = other
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.explorer.record.kind == "entity"
+        assert header(pilot.app).startswith(entities[other].split("  ")[0])
+
+
+async def test_help_lists_every_key(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        pilot.app.screen.query_one("#results").focus()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = pilot.app.screen.query_one("#help Static").content.plain
+        for expected in ("alt+←", "Go to link", "Next mention", "^q", "ctrl+p", "j k", "/"):
+            assert expected in text
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_q_types_in_the_search_box_but_quits_elsewhere(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await pilot.press("q")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#search").value == "q"
+        assert pilot.app.is_running
+        pilot.app.screen.query_one("#results").focus()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+async def test_ctrl_q_quits_from_the_search_box(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+async def test_only_the_newest_keystrokes_results_are_shown(demo_db, monkeypatch) -> None:
+    applied: list[str] = []
+    real = queries.search
+
+    def slow_search(conn, text, **kw):
+        time.sleep(0.05 if text.strip() == "h" else 0.0)
+        applied.append(text)
+        return real(conn, text, **kw)
+
+    monkeypatch.setattr(queries, "search", slow_search)
+    async with make_app(demo_db).run_test() as pilot:
+        await pilot.press(*"henri")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#results").border_title.endswith(
+            f"{len(options(pilot.app, '#results'))}")
+        assert options(pilot.app, "#results")[0].startswith("Henri M.")
+        assert applied[-1] == "henri"
+
+
+async def test_keys_move_the_selection_while_a_query_runs(demo_db, monkeypatch) -> None:
+    real = queries.search
+
+    def slow_search(conn, text, **kw):
+        time.sleep(1.0)
+        return real(conn, text, **kw)
+
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(queries, "search", slow_search)
+        await pilot.press("x")  # starts a slow query
+        await asyncio.sleep(0.1)
+        results = pilot.app.screen.query_one("#results", CaseList)
+        before = results.highlighted
+        started = time.perf_counter()
+        await pilot.press("down", "down")
+        assert results.highlighted == before + 2
+        assert time.perf_counter() - started < 0.5  # the UI did not wait for the query
+        await settle(pilot)
+
+
+async def test_narrow_terminals_stack_the_panes_and_wide_ones_use_columns(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen.has_class("-narrow")
+        record = pilot.app.screen.query_one("#record")
+        passages = pilot.app.screen.query_one("#passages")
+        assert passages.region.y > record.region.y  # below
+        await pilot.resize_terminal(130, 40)
+        await settle(pilot)
+        assert pilot.app.screen.has_class("-wide")
+        assert passages.region.x > record.region.x  # beside
+
+
+async def test_palette_filters_results_by_kind(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        pilot.app.filter_results("place")
+        await settle(pilot)
+        rows = options(pilot.app, "#results")
+        assert rows and all("  place" in r for r in rows)
+        assert "place only" in str(pilot.app.screen.query_one("#results").border_title)
