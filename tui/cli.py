@@ -29,6 +29,14 @@ class UserError(Exception):
     """A mistake the user can fix; shown as one line."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line and exit 64, so exit 2 keeps meaning 'a file failed'."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        _error(f"{message} (see `{self.prog} --help`)")
+        raise SystemExit(EXIT_USAGE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -55,7 +63,7 @@ def _error(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
@@ -65,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="casework",
         parents=[common],
         description="Offline case explorer: import documents, find entities, follow evidence.",

@@ -1,0 +1,193 @@
+"""The `casework` command end to end on the demo documents, as a script would use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casework.db import queries
+from casework.db.connection import open_case
+from casework.importers.demo import demo_documents
+from casework.tui.cli import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, *args: str):
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("material")
+    for name, data in demo_documents():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def imported(docs, tmp_path, capsys) -> Path:
+    db = tmp_path / "spy.db"
+    code, out, err = run(capsys, "import", str(docs), "--db", str(db))
+    assert code == 0, err
+    assert out.startswith("imported 12, unchanged 0, failed 0")
+    return db
+
+
+def test_import_prints_a_summary_and_makes_a_private_case(imported) -> None:
+    assert stat.S_IMODE(imported.stat().st_mode) == 0o600
+
+
+def test_importing_twice_changes_no_count(imported, docs, capsys) -> None:
+    def counts() -> tuple[int, int, int]:
+        ents = run_json(capsys, "entities", "--db", str(imported))
+        ments = run_json(capsys, "mentions", "--db", str(imported))
+        srcs = run_json(capsys, "sources", "--db", str(imported))
+        return len(ents), len(ments), len(srcs)
+
+    before = counts()
+    summary = run_json(capsys, "import", str(docs), "--db", str(imported))
+    assert summary["imported"] == 0 and summary["unchanged"] == 12
+    assert counts() == before
+    assert run_json(capsys, "check", "--db", str(imported))["ok"] is True
+
+
+def test_search_tolerates_a_typo(imported, capsys) -> None:
+    hits = run_json(capsys, "search", "mcalum", "--db", str(imported))
+    assert hits[0]["type"] == "entity" and hits[0]["name"] == "Fiona McCallum"
+    assert hits[0]["kind"] == "person"
+    assert {"type", "id", "name", "kind", "score", "source_id"} <= set(hits[0])
+    passages = run_json(capsys, "search", "Brazzaville", "--kind", "passage",
+                        "--db", str(imported))
+    assert passages and all(h["type"] == "passage" for h in passages)
+    assert all("Brazzaville" in h["text"] for h in passages)
+
+
+def test_show_lists_mentions_from_every_source_with_correct_offsets(imported, docs, capsys):
+    hits = run_json(capsys, "search", "pierre marie", "--kind", "person", "--db", str(imported))
+    entity = run_json(capsys, "show", str(hits[0]["id"]), "--db", str(imported))
+    assert entity["name"] == "Pierre-Marie H."
+    aliases = {a["alias"]: a["rule"] for a in entity["aliases"]}
+    assert "Pierre-Mar H" in aliases and "Pierre Marie H." in aliases
+    sources = run_json(capsys, "sources", "--db", str(imported))
+    path_of = {s["id"]: Path(s["path"]) for s in sources}
+    named_in = {
+        sid for sid, p in path_of.items()
+        if any(v in p.read_text(encoding="utf-8") for v in ("Pierre-Mar", "Pierre Marie H"))
+    }
+    assert {m["source_id"] for m in entity["mentions"]} == named_in
+    for m in entity["mentions"]:
+        original = path_of[m["source_id"]].read_text(encoding="utf-8")
+        assert original[m["start"] : m["end"]] == m["text"]
+    assert entity["links"] and all(link["evidence"] for link in entity["links"])
+
+
+def test_every_mention_offset_matches_the_stored_text(imported, capsys) -> None:
+    conn = open_case(imported, readonly=True)
+    rows = run_json(capsys, "mentions", "--db", str(imported))
+    texts = {s.id: queries.source_text(conn, s.id) for s in queries.list_sources(conn)}
+    assert len(rows) > 300
+    for r in rows:
+        assert texts[r["source_id"]][r["start"] : r["end"]] == r["text"]
+    one = run_json(capsys, "mentions", "--source", "1", "--db", str(imported))
+    assert one and {r["source_id"] for r in one} == {1}
+
+
+def test_entities_filter_by_kind(imported, capsys) -> None:
+    places = run_json(capsys, "entities", "--kind", "place", "--db", str(imported))
+    names = {p["name"] for p in places}
+    assert {"Paris", "Brazzaville", "Switzerland"} <= names
+    assert all(p["kind"] == "place" for p in places)
+
+
+def test_plain_output_is_readable(imported, capsys) -> None:
+    code, out, _ = run(capsys, "entities", "--kind", "person", "--db", str(imported))
+    assert code == 0
+    assert out.splitlines()[0].split() == ["id", "kind", "mentions", "sources", "name"]
+    code, out, _ = run(capsys, "show", "1", "--db", str(imported))
+    assert code == 0 and "mentions in" in out
+
+
+def test_case_path_defaults_to_the_environment(imported, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CASEWORK_DB", str(imported))
+    assert run_json(capsys, "sources")[0]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["entities", "--db", "missing.db"], "missing.db: no such case file"),
+        (["show", "999999"], "no entity with id 999999"),
+        (["import", "nowhere/at/all"], "nowhere/at/all: no such file or directory"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(args, message, imported, capsys,
+                                                    monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASEWORK_DB", str(imported))
+    code, _, err = run(capsys, *args)
+    assert code != 0
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_file_that_is_not_a_case_is_refused(tmp_path, capsys) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database " * 100)
+    code, _, err = run(capsys, "entities", "--db", str(notes))
+    assert code == 1 and "not a Casework case file" in err
+    assert notes.read_text().startswith("not a database")
+
+
+def test_usage_errors_exit_64(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["search"])
+    assert exc.value.code == 64
+    assert capsys.readouterr().err.startswith("casework: ")
+
+
+def test_an_import_with_a_failure_exits_2_and_lists_it(tmp_path, capsys) -> None:
+    (tmp_path / "good.txt").write_text("Henri M. met Wang Lei in Paris.")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary\x00" * 50)
+    code, _, err = run(capsys, "import", str(tmp_path), "--db", str(tmp_path / "c.db"))
+    assert code == 2
+    assert f"{tmp_path / 'bad.txt'}: binary data, not text" in err
+    failed = run_json(capsys, "sources", "--failed", "--db", str(tmp_path / "c.db"))
+    assert [Path(f["path"]).name for f in failed] == ["bad.txt"]
+
+
+def test_version_and_module_entry_point() -> None:
+    out = subprocess.run([sys.executable, "-m", "casework", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("casework ")
+
+
+def test_the_cli_does_not_import_textual_for_queries(imported) -> None:
+    code = (
+        "import sys; from casework.tui.cli import main; "
+        f"main(['entities', '--db', {str(imported)!r}, '--json']); "
+        "assert 'textual' not in sys.modules, 'textual imported'"
+    )
+    env = {**os.environ}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_db_and_importers_never_import_textual() -> None:
+    code = ("import sys, casework.db.queries, casework.db.writer, casework.importers.pipeline; "
+            "bad = [m for m in ('textual', 'rich') if m in sys.modules]; assert not bad, bad")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
