@@ -58,6 +58,22 @@ def _detect(sample: bytes) -> str | None:
     return good[0]
 
 
+_BINARY_BYTES = (
+    frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1E, 0x1F}
+)
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Many NULs and non-text controls: a binary file, or UTF-16 without a BOM.
+
+    A few stray controls (an escape sequence, a NUL in hostile text) stay text.
+    """
+    if not sample:
+        return False
+    odd = sum(1 for b in sample if b in _BINARY_BYTES)
+    return odd > max(4, len(sample) // 10)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """'utf-16-le'/'-be' when NULs sit on one side of most byte pairs (BOM-less UTF-16)."""
     sample = data[:4096]
@@ -92,7 +108,7 @@ def _first_line_title(text: str) -> str | None:
 
 
 def read_text(data: bytes, *, name: str) -> ReadResult:
-    if b"\x00" in data[:8192] and not data.startswith(tuple(b for b, _ in _BOMS)):
+    if not data.startswith(tuple(b for b, _ in _BOMS)) and _looks_binary(data[:8192]):
         enc = _utf16_without_bom(data)
         if enc is None:
             raise ReadError("binary data, not text")
