@@ -7,8 +7,11 @@ for read-only) are set in one place.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from casework import __version__
@@ -81,3 +84,31 @@ def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
     if not readonly:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+
+
+@contextmanager
+def import_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the case's import lock: a second importer is refused, not interleaved.
+
+    Readers (the TUI, queries) never take it; WAL keeps them unblocked.
+    """
+    lock_path = Path(str(path) + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CaseError(f"{path}: another import is running on this case") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def check_health(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
+    """Refuse to write into a damaged file: quick_check must say ok."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        raise CaseError(f"{path}: the case file is damaged ({exc}); nothing was written") from None
+    if rows != ["ok"]:
+        raise CaseError(f"{path}: the case file is damaged ({rows[0]}); nothing was written")

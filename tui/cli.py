@@ -204,7 +204,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     present = [p for p in args.paths if os.path.exists(p)]
-    summary = import_paths(conn, present, extractor=extractor, on_file=report)
+    from casework.db.connection import CaseError, check_health, import_lock
+
+    try:
+        with import_lock(_case_path(args)):
+            check_health(conn, _case_path(args))
+            summary = import_paths(conn, present, extractor=extractor, on_file=report)
+    except CaseError as exc:
+        raise UserError(str(exc)) from None
     if tty:
         sys.stderr.write("\r\x1b[K")
     conn.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from casework.db.connection import open_case
+from casework.db.connection import import_lock, open_case
 from casework.db.writer import CaseWriter
 from casework.importers.pipeline import ImportSummary, default_extractor, import_data
 
@@ -40,7 +40,8 @@ def build_demo(path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     conn = open_case(path, create=True)
     try:
-        import_demo(conn)
+        with import_lock(path):
+            import_demo(conn)
     finally:
         conn.close()
     return path
