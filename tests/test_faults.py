@@ -23,9 +23,8 @@ def test_a_second_importer_is_refused(case_path: Path, tmp_path: Path, capsys) -
     open_case(case_path, create=True).close()
     (tmp_path / "a.txt").write_text("Henri M. in Paris.")
     with import_lock(case_path):
-        with pytest.raises(CaseError, match="another import is running"):
-            with import_lock(case_path):
-                pass
+        with pytest.raises(CaseError, match="another import is running"), import_lock(case_path):
+            pass
         code = main(["import", str(tmp_path / "a.txt"), "--db", str(case_path)])
         assert code == 1
         assert "another import is running on this case" in capsys.readouterr().err
