@@ -239,7 +239,7 @@ def entity_mentions(
 def entity_links(conn: sqlite3.Connection, entity_id: int) -> list[LinkSummary]:
     rows = conn.execute(
         "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END AS other, e.name, e.kind,"
-        " l.relation, l.weight FROM links l JOIN entities e ON e.id ="
+        " l.relation, l.weight, l.b = ?1 AND l.a != ?1 FROM links l JOIN entities e ON e.id ="
         " (CASE WHEN l.a = ?1 THEN l.b ELSE l.a END) WHERE l.a = ?1 OR l.b = ?1"
         " ORDER BY l.weight DESC, e.name COLLATE NOCASE",
         (entity_id,),
@@ -251,7 +251,12 @@ def entity_links(conn: sqlite3.Connection, entity_id: int) -> list[LinkSummary]:
         (entity_id,),
     ):
         evidence.setdefault(link_id, []).append(passage_id)
-    return [LinkSummary(r[1], r[2], r[3], r[4], r[5], evidence.get(r[0], [])) for r in rows]
+    out = []
+    for link_id, other, name, kind, relation, weight, incoming in rows:
+        if relation != "co-mentioned" and incoming:
+            relation = f"{relation} (of)"  # this entity is the relation's object
+        out.append(LinkSummary(other, name, kind, relation, weight, evidence.get(link_id, [])))
+    return out
 
 
 def entity_sources(conn: sqlite3.Connection, entity_id: int) -> list[SourceRef]:

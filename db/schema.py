@@ -108,7 +108,8 @@ CREATE TABLE links (
     b        INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     relation TEXT NOT NULL DEFAULT 'co-mentioned',
     weight   INTEGER NOT NULL DEFAULT 0,
-    CHECK (a < b),
+    -- co-mentions are unordered (a < b); a typed relation reads "a relation b".
+    CHECK (a < b OR relation != 'co-mentioned'),
     UNIQUE (a, b, relation)
 );
 CREATE INDEX links_b ON links(b);

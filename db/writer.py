@@ -190,10 +190,12 @@ class CaseWriter:
             out.append(Candidate(eid, kind, name, value, [tuple(a) for a in aliases], mentions))
         return out
 
-    def add_entity(self, kind: str, name: str, norm: str, value: str | None) -> int:
+    def add_entity(
+        self, kind: str, name: str, norm: str, value: str | None, created_by: str = "extractor"
+    ) -> int:
         cur = self.conn.execute(
-            "INSERT INTO entities(kind, name, norm, value) VALUES (?,?,?,?)",
-            (kind, name, norm, value),
+            "INSERT INTO entities(kind, name, norm, value, created_by) VALUES (?,?,?,?,?)",
+            (kind, name, norm, value, created_by),
         )
         return int(cur.lastrowid or 0)
 
@@ -213,11 +215,14 @@ class CaseWriter:
         )
 
     def add_link_evidence(self, rows: Iterable[tuple[int, int, str, int]]) -> None:
-        """(entity a, entity b, relation, passage_id); pairs are stored with a < b."""
+        """(entity a, entity b, relation, passage_id).
+
+        Co-mentions are stored with a < b; a typed relation keeps its direction.
+        """
         for a, b, relation, passage_id in rows:
             if a == b:
                 continue
-            lo, hi = (a, b) if a < b else (b, a)
+            lo, hi = (a, b) if a < b or relation != "co-mentioned" else (b, a)
             self.conn.execute(
                 "INSERT OR IGNORE INTO links(a, b, relation) VALUES (?,?,?)", (lo, hi, relation)
             )

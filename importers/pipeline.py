@@ -11,7 +11,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -20,10 +20,11 @@ from casework.db.writer import CaseWriter, PassageRecord, SourceRecord
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
 from casework.importers.link import co_mentions
-from casework.importers.readers import ReadError, reader_for
+from casework.importers.readers import ReadError, ReadResult, reader_for
 from casework.importers.resolve import (
     CaseCandidate,
     DocEntity,
+    Stated,
     choose_name,
     match_in_case,
     resolve_document,
@@ -136,10 +137,10 @@ def import_data(
         return FileOutcome(key, "unchanged", bytes=size)
     try:
         result = reader(data, name=name)
-        text = normalise_text(result.text)
+        text, stated = _stated(result)
         segments = segment(text, result.page_starts)
         mentions = extractor.extract(text)
-        entities = resolve_document(text, mentions)
+        entities = resolve_document(text, mentions, [s for _, s in stated])
     except ReadError as exc:
         return _fail(writer, key, str(exc) or "unreadable", fmt, sha, size)
     except RecursionError:
@@ -162,7 +163,16 @@ def import_data(
     )
     try:
         with writer.document():
-            n_mentions = _write(writer, record, text, segments, entities, extractor.name, state)
+            n_mentions = _write(
+                writer,
+                record,
+                text,
+                segments,
+                entities,
+                extractor.name,
+                state,
+                relations=_relations(result, stated, entities),
+            )
     except sqlite3.Error as exc:
         reason = f"database error: {exc}"
         if "full" in str(exc):
@@ -194,6 +204,7 @@ def _write(
     entities: list[DocEntity],
     extractor_name: str,
     state: object,
+    relations: Sequence[tuple[DocEntity, DocEntity, str, int]] = (),
 ) -> int:
     touched: set[int] = set()
     if state is not None:
@@ -213,12 +224,14 @@ def _write(
 
     mention_rows = []
     per_passage: dict[int, list[tuple[int, int]]] = {}
+    entity_ids: dict[int, int] = {}  # id(DocEntity) -> case entity id
     for ent in entities:
         placed = [(m, _passage_index(starts, segments, m)) for m in ent.mentions]
         placed = [(m, i) for m, i in placed if i is not None]
         if not placed:
             continue
         entity_id = _entity_for(writer, ent)
+        entity_ids[id(ent)] = entity_id
         touched.add(entity_id)
         writer.add_aliases(
             entity_id,
@@ -251,6 +264,12 @@ def _write(
     writer.add_link_evidence(
         co_mentions((pid, [e for _, e in sorted(items)]) for pid, items in per_passage.items())
     )
+    stated_links = []
+    for a, b, relation, offset in relations:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and id(a) in entity_ids and id(b) in entity_ids:
+            stated_links.append((entity_ids[id(a)], entity_ids[id(b)], relation, passage_ids[i]))
+    writer.add_link_evidence(stated_links)
     for entity_id in writer.refresh(touched):
         kind = writer.entity_kind(entity_id)
         aliases = writer.entity_aliases(entity_id)
@@ -258,6 +277,48 @@ def _write(
         name = choose_name(kind or "", value, [(a, c) for a, c, _ in aliases])
         writer.rename(entity_id, name, normalise_name(name) or name.casefold())
     return len(mention_rows)
+
+
+def _stated(result: ReadResult) -> tuple[str, list[tuple[str, Stated]]]:
+    """The text to store and the stated entities, keyed as the reader keyed them."""
+    if not (result.spans or result.relations or result.entities):
+        return normalise_text(result.text), []
+    text = result.text
+    if normalise_text(text) != text:
+        raise ValueError("reader stated spans on text that is not normalised")
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for sp in result.spans:
+        if 0 <= sp.start < sp.end <= len(text):
+            spans.setdefault(sp.key, []).append((sp.start, sp.end))
+    stated = [
+        (e.key, Stated(e.kind, e.name, tuple(e.aliases), tuple(spans.get(e.key, ()))))
+        for e in result.entities
+    ]
+    return text, stated
+
+
+def _relations(
+    result: ReadResult, stated: list[tuple[str, Stated]], entities: list[DocEntity]
+) -> list[tuple[DocEntity, DocEntity, str, int]]:
+    """Stated relations between the document entities their keys ended up in."""
+    if not result.relations:
+        return []
+    owner: dict[tuple[int, int], DocEntity] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            owner[(m.start, m.end)] = ent
+    by_key: dict[str, DocEntity] = {}
+    for key, st in stated:
+        for span in st.spans:
+            if span in owner:
+                by_key[key] = owner[span]
+                break
+    out = []
+    for rel in result.relations:
+        a, b = by_key.get(rel.a), by_key.get(rel.b)
+        if a is not None and b is not None and a is not b:
+            out.append((a, b, rel.relation, rel.start))
+    return out
 
 
 def _value_of(writer: CaseWriter, entity_id: int) -> str | None:
@@ -299,4 +360,6 @@ def _entity_for(writer: CaseWriter, ent: DocEntity) -> int:
         return entity_id
     aliases = [(a, c) for a, c in ent.aliases.items()]
     name = choose_name(ent.kind, ent.value, aliases)
-    return writer.add_entity(ent.kind, name, normalise_name(name) or name.casefold(), ent.value)
+    return writer.add_entity(
+        ent.kind, name, normalise_name(name) or name.casefold(), ent.value, ent.created_by
+    )

@@ -9,6 +9,7 @@ two people, an ambiguous candidate.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -36,6 +37,7 @@ class DocEntity:
     value: str | None
     mentions: list[Mention] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)  # alias -> rule
+    created_by: str = "extractor"  # "import" when the document states it outright
 
     @property
     def aliases(self) -> Counter[str]:
@@ -51,6 +53,8 @@ class DocEntity:
             self.rules.setdefault(alias, rule if old == "original" else old)
         if self.value is None:
             self.value = other.value
+        if other.created_by == "import":
+            self.created_by = "import"
 
 
 def tokens(norm: str) -> list[str]:
@@ -125,11 +129,42 @@ def initials(norm_tokens: Sequence[str]) -> str:
 # -- within one document -----------------------------------------------------------
 
 
-def resolve_document(text: str, mentions: Sequence[Mention]) -> list[DocEntity]:
-    """Group one document's mentions into entities, in order of first mention."""
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """An entity a document states outright, with the spans that name it (see readers.base)."""
+
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+def resolve_document(
+    text: str, mentions: Sequence[Mention], stated: Sequence[Stated] = ()
+) -> list[DocEntity]:
+    """Group one document's mentions into entities, in order of first mention.
+
+    Stated entities come first and win: an extracted mention overlapping a
+    stated span is dropped, one spelled like a stated alias joins it.
+    """
     groups: list[DocEntity] = []
     by_key: dict[tuple[str, str], DocEntity] = {}
-    order = sorted(mentions, key=lambda m: m.start)
+    taken: list[tuple[int, int]] = []
+    for st in stated:
+        ent = DocEntity(st.kind, None, created_by="import")
+        ent.rules[st.name] = "original"
+        for alias in st.aliases:
+            ent.rules.setdefault(alias, "import")
+        for start, end in st.spans:
+            surface = text[start:end]
+            ent.mentions.append(Mention(start, end, surface, st.kind, extractor="import"))
+            ent.rules.setdefault(surface, "import")
+            taken.append((start, end))
+        groups.append(ent)
+        for alias in ent.rules:
+            by_key.setdefault((st.kind, normalise_name(alias)), ent)
+    taken.sort()
+    order = [m for m in sorted(mentions, key=lambda m: m.start) if not _overlaps(taken, m)]
     for m in order:
         if m.kind in VALUE_KINDS or (m.kind == "place" and m.value):
             key = (m.kind, m.value or normalise_name(m.text))
@@ -169,6 +204,13 @@ def _regroup_lone_names(groups: list[DocEntity]) -> list[DocEntity]:
             seen[key] = g
         out.append(g)
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], m: Mention) -> bool:
+    i = bisect.bisect_right(spans, (m.start, 1 << 62)) - 1
+    if i >= 0 and spans[i][1] > m.start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < m.end
 
 
 def _first(ent: DocEntity) -> int:
@@ -361,6 +403,8 @@ def choose_name(kind: str, value: str | None, aliases: Sequence[tuple[str, int]]
         return value
     if not aliases:
         return value or "?"
+    seen = [a for a in aliases if a[1] > 0]
+    aliases = seen or aliases  # a name the text uses beats one only a header or record gives
     if kind == "person":
 
         def fullness(item: tuple[str, int]) -> tuple[int, int, int, int]:

@@ -153,3 +153,43 @@ def test_latin1_and_utf16_text_decode(tmp_path, case_path, spy_extractor) -> Non
     texts = {Path(s.path).name: queries.source_text(conn, s.id) for s in queries.list_sources(conn)}
     assert texts["l1.txt"].startswith("Hélène")
     assert texts["u16.txt"] == "Henri M. à Paris."
+
+
+def test_stated_entities_and_relations_are_written_with_evidence(tmp_path, case_path,
+                                                                 spy_extractor, monkeypatch):
+    from casework.importers import readers
+    from casework.importers.readers.base import (
+        ReadResult,
+        StatedEntity,
+        StatedRelation,
+        StatedSpan,
+    )
+
+    def read_rec(data: bytes, *, name: str) -> ReadResult:
+        text = data.decode()
+        a, b = text.index("Acme Holdings"), text.index("Henri M.")
+        return ReadResult(
+            text=text, format="records",
+            entities=[StatedEntity("c1", "organization", "Acme Holdings", ("ACME",)),
+                      StatedEntity("p1", "person", "Henri M.", ("henri.m@example.org",))],
+            spans=[StatedSpan("c1", a, a + 13), StatedSpan("p1", b, b + 8)],
+            relations=[StatedRelation("p1", "c1", "owner", b, b + 8)],
+        )
+
+    monkeypatch.setitem(readers.READERS, ".rec", read_rec)
+    (tmp_path / "owners.rec").write_text("Company: Acme Holdings\n\nOwner: Henri M. of Paris\n")
+    conn = open_case(case_path, create=True)
+    summary = import_paths(conn, [tmp_path / "owners.rec"], extractor=spy_extractor)
+    assert summary.count("imported") == 1
+    orgs = queries.list_entities(conn, kind="organization")
+    assert [(o.name, o.aliases) for o in orgs] == [("Acme Holdings", ["ACME"])]
+    henri = next(e for e in queries.list_entities(conn, kind="person") if e.name == "Henri M.")
+    detail = queries.get_entity(conn, henri.id)
+    assert detail.created_by == "import"
+    assert {a.alias: a.rule for a in detail.aliases}["henri.m@example.org"] == "import"
+    owner = [link for link in detail.links if link.relation == "owner"]
+    assert owner and owner[0].name == "Acme Holdings" and owner[0].evidence
+    acme = queries.get_entity(conn, orgs[0].id)
+    assert "owner (of)" in [link.relation for link in acme.links if link.name == "Henri M."]
+    # Stated spans win over the extractor: "Henri M." is one mention, not two.
+    assert henri.mentions == 1

@@ -14,6 +14,40 @@ class ReadError(Exception):
     """The file cannot be imported; str(exc) is a one-line reason."""
 
 
+@dataclass(frozen=True, slots=True)
+class StatedEntity:
+    """An entity the document states outright: an e-mail header, a table row, an FtM record.
+
+    `key` is unique within the document and ties spans and relations to it.
+    `aliases` are further names it is known by (stored with rule "import").
+    """
+
+    key: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StatedSpan:
+    """Where the document names a stated entity: `text[start:end]` is the name as written."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatedRelation:
+    """A relation the document states (Ownership, an e-mail's From/To), with its evidence span."""
+
+    a: str
+    b: str
+    relation: str
+    start: int
+    end: int
+
+
 @dataclass(slots=True)
 class ReadResult:
     text: str
@@ -24,6 +58,11 @@ class ReadResult:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Offsets where each page starts (page 1 first); None for unpaged formats.
     page_starts: list[int] | None = None
+    # What the document states outright. Span offsets point into `text`, so a reader
+    # that states spans must return text already normalised (segment.normalise_text).
+    entities: list[StatedEntity] = field(default_factory=list)
+    spans: list[StatedSpan] = field(default_factory=list)
+    relations: list[StatedRelation] = field(default_factory=list)
 
 
 class Reader(Protocol):
