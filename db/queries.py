@@ -396,3 +396,20 @@ def integrity(conn: sqlite3.Connection) -> tuple[list[str], list[tuple[object, .
     messages = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     fks = [tuple(r) for r in conn.execute("PRAGMA foreign_key_check")]
     return messages, fks
+
+
+def iter_links(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str, int, list[int]]]:
+    """Every link as (a, b, relation, weight, evidence passage ids), for export."""
+    evidence: dict[int, list[int]] = {}
+    for link_id, passage_id in conn.execute(
+        "SELECT link_id, passage_id FROM link_evidence ORDER BY link_id, passage_id"
+    ):
+        evidence.setdefault(link_id, []).append(passage_id)
+    for link_id, a, b, relation, weight in conn.execute(
+        "SELECT id, a, b, relation, weight FROM links ORDER BY id"
+    ):
+        yield a, b, relation, weight, evidence.get(link_id, [])
+
+
+def entity_aliases(conn: sqlite3.Connection, entity_id: int) -> list[Alias]:
+    return _aliases_for(conn, [entity_id]).get(entity_id, [])
