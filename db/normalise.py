@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 HONORIFICS = frozenset(
     [
@@ -70,12 +71,14 @@ _POSSESSIVE = re.compile(r"(?:'s|')$")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Casefold and strip accents: 'Hélène' -> 'helene'."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=262_144)
 def normalise_name(name: str, *, strip_honorifics: bool = True) -> str:
     """'Judge Pierre-Marie H.' -> 'pierre marie h'; "DGSE's" -> 'dgse'."""
     text = fold(name).strip()

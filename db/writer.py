@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,41 @@ class Candidate:
     mentions: int
 
 
+class _NameCache:
+    """The case's aliases in memory for one import session (we hold the write lock).
+
+    Looking candidates up here instead of in SQL removes most of the writer's
+    queries; any deletion simply drops the cache and it is loaded again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.by_norm: dict[tuple[str, str], set[int]] = {}
+        self.by_last: dict[tuple[str, str], set[int]] = {}
+        self.by_value: dict[tuple[str, str], int] = {}
+        self.entities: dict[int, Candidate] = {}
+        for eid, kind, name, value, mentions in conn.execute(
+            "SELECT id, kind, name, value, mentions FROM entities ORDER BY id"
+        ):
+            self.add_entity(eid, kind, name, value, mentions)
+        for eid, alias, norm, last in conn.execute(
+            "SELECT entity_id, alias, norm, last FROM aliases ORDER BY id"
+        ):
+            self.add_alias(eid, alias, norm, last)
+
+    def add_entity(self, eid: int, kind: str, name: str, value: str | None, mentions: int) -> None:
+        self.entities[eid] = Candidate(eid, kind, name, value, [], mentions)
+        if value is not None:
+            self.by_value.setdefault((kind, value), eid)
+
+    def add_alias(self, eid: int, alias: str, norm: str, last: str) -> None:
+        ent = self.entities.get(eid)
+        if ent is None or any(a == alias for a, _ in ent.aliases):
+            return
+        ent.aliases.append((alias, norm))
+        self.by_norm.setdefault((ent.kind, norm), set()).add(eid)
+        self.by_last.setdefault((ent.kind, last), set()).add(eid)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -68,6 +104,13 @@ class CaseWriter:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._names: _NameCache | None = None
+
+    @property
+    def names(self) -> _NameCache:
+        if self._names is None:
+            self._names = _NameCache(self.conn)
+        return self._names
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -79,6 +122,7 @@ class CaseWriter:
             # SQLite has already rolled back on some errors (disk full): don't mask them.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._names = None  # it may hold rows that were rolled back
             raise
         self.conn.execute("COMMIT")
 
@@ -124,71 +168,68 @@ class CaseWriter:
         )
 
     def remove_source(self, source_id: int) -> set[int]:
-        """Delete a source and everything derived from it; return the entities it touched."""
-        touched = {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT DISTINCT entity_id FROM mentions WHERE source_id = ?", (source_id,)
-            )
-        }
+        """Delete a source and everything derived from it; return the entities it touched.
+
+        Counts are decremented by what goes, so no entity is ever recounted in full.
+        """
+        per_entity = self.conn.execute(
+            "SELECT entity_id, count(*) FROM mentions WHERE source_id = ? GROUP BY entity_id",
+            (source_id,),
+        ).fetchall()
+        self.conn.executemany(
+            "UPDATE entities SET mentions = mentions - ?, sources = sources - 1 WHERE id = ?",
+            [(n, eid) for eid, n in per_entity],
+        )
+        self.conn.execute(
+            "UPDATE aliases SET count = count - (SELECT count(*) FROM mentions m WHERE "
+            "m.source_id = ? AND m.entity_id = aliases.entity_id AND m.text = aliases.alias) "
+            "WHERE entity_id IN (SELECT DISTINCT entity_id FROM mentions WHERE source_id = ?)",
+            (source_id, source_id),
+        )
+        self.conn.execute(
+            "UPDATE links SET weight = weight - (SELECT count(*) FROM link_evidence le "
+            "JOIN passages p ON p.id = le.passage_id WHERE le.link_id = links.id "
+            "AND p.source_id = ?) WHERE id IN (SELECT le.link_id FROM link_evidence le "
+            "JOIN passages p ON p.id = le.passage_id WHERE p.source_id = ?)",
+            (source_id, source_id),
+        )
         self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-        return touched
+        self.conn.execute("DELETE FROM links WHERE weight <= 0")
+        self._names = None
+        return {eid for eid, _ in per_entity}
 
     # -- passages ----------------------------------------------------------
 
     def add_passages(self, source_id: int, passages: Sequence[PassageRecord]) -> list[int]:
-        ids: list[int] = []
-        for p in passages:
-            cur = self.conn.execute(
-                'INSERT INTO passages(source_id, seq, start, "end", location, lead, text) '
-                "VALUES (?,?,?,?,?,?,?)",
-                (source_id, p.seq, p.start, p.end, p.location, p.lead, p.text),
-            )
-            ids.append(int(cur.lastrowid or 0))
-        return ids
+        """Insert in one statement; ids are consecutive because we hold the write lock."""
+        if not passages:
+            return []
+        before = self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
+        self.conn.executemany(
+            'INSERT INTO passages(id, source_id, seq, start, "end", location, lead, text) '
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (before + 1 + i, source_id, p.seq, p.start, p.end, p.location, p.lead, p.text)
+                for i, p in enumerate(passages)
+            ],
+        )
+        return list(range(before + 1, before + 1 + len(passages)))
 
     # -- entities ----------------------------------------------------------
 
     def candidates(self, kind: str, norms: Iterable[str], lasts: Iterable[str]) -> list[Candidate]:
         """Entities of `kind` with an alias whose norm or last token is one of these."""
-        norms, lasts = list(set(norms)), list(set(lasts))
-        if not norms and not lasts:
-            return []
-        clauses, params = [], [kind]
-        if norms:
-            clauses.append(f"a.norm IN ({','.join('?' * len(norms))})")
-            params += norms
-        if lasts:
-            clauses.append(f"a.last IN ({','.join('?' * len(lasts))})")
-            params += lasts
-        ids = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT DISTINCT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
-                f"WHERE e.kind = ? AND ({' OR '.join(clauses)}) LIMIT 200",
-                params,
-            )
-        ]
-        return self._load_candidates(ids)
+        names = self.names
+        ids: set[int] = set()
+        for norm in norms:
+            ids |= names.by_norm.get((kind, norm), set())
+        for last in lasts:
+            ids |= names.by_last.get((kind, last), set())
+        return [names.entities[i] for i in sorted(ids)[:200] if i in names.entities]
 
     def find_by_value(self, kind: str, value: str) -> Candidate | None:
-        row = self.conn.execute(
-            "SELECT id FROM entities WHERE kind = ? AND value = ? ORDER BY id LIMIT 1",
-            (kind, value),
-        ).fetchone()
-        return self._load_candidates([row[0]])[0] if row else None
-
-    def _load_candidates(self, ids: list[int]) -> list[Candidate]:
-        out: list[Candidate] = []
-        for eid in ids:
-            kind, name, value, mentions = self.conn.execute(
-                "SELECT kind, name, value, mentions FROM entities WHERE id = ?", (eid,)
-            ).fetchone()
-            aliases = self.conn.execute(
-                "SELECT alias, norm FROM aliases WHERE entity_id = ? ORDER BY id", (eid,)
-            ).fetchall()
-            out.append(Candidate(eid, kind, name, value, [tuple(a) for a in aliases], mentions))
-        return out
+        eid = self.names.by_value.get((kind, value))
+        return self.names.entities.get(eid) if eid is not None else None
 
     def add_entity(
         self, kind: str, name: str, norm: str, value: str | None, created_by: str = "extractor"
@@ -197,103 +238,149 @@ class CaseWriter:
             "INSERT INTO entities(kind, name, norm, value, created_by) VALUES (?,?,?,?,?)",
             (kind, name, norm, value, created_by),
         )
-        return int(cur.lastrowid or 0)
+        eid = int(cur.lastrowid or 0)
+        if self._names is not None:
+            self._names.add_entity(eid, kind, name, value, 0)
+        return eid
 
-    def add_aliases(self, entity_id: int, aliases: Iterable[tuple[str, str, str, str]]) -> None:
-        """(alias, norm, last, rule); an alias already known keeps its first rule."""
+    def add_aliases(self, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
+        """(entity_id, alias, norm, last, rule); an alias already known keeps its first rule."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, last, rule) VALUES (?,?,?,?,?)",
-            [(entity_id, *a) for a in aliases],
+            rows,
         )
+        if self._names is not None:
+            for entity_id, alias, norm, last, _ in rows:
+                self._names.add_alias(entity_id, alias, norm, last)
 
-    def add_mentions(self, rows: Iterable[tuple[int, int, int, int, int, str, str, float]]) -> None:
-        """(entity_id, passage_id, source_id, start, end, text, extractor, score)."""
+    def add_mentions(self, rows: Sequence[tuple[int, int, int, int, int, str, str, float]]) -> None:
+        """(entity_id, passage_id, source_id, start, end, text, extractor, score).
+
+        All of one document's mentions at once: each entity gains one source.
+        """
         self.conn.executemany(
             'INSERT INTO mentions(entity_id, passage_id, source_id, start, "end", text,'
             " extractor, score) VALUES (?,?,?,?,?,?,?,?)",
             rows,
         )
+        per_entity = Counter(r[0] for r in rows)
+        self.conn.executemany(
+            "UPDATE entities SET mentions = mentions + ?, sources = sources + 1 WHERE id = ?",
+            [(n, eid) for eid, n in per_entity.items()],
+        )
+        if self._names is not None:
+            for eid, n in per_entity.items():
+                if eid in self._names.entities:
+                    self._names.entities[eid].mentions += n
+        per_alias = Counter((r[0], r[5]) for r in rows)
+        self.conn.executemany(
+            "UPDATE aliases SET count = count + ? WHERE entity_id = ? AND alias = ?",
+            [(n, eid, text) for (eid, text), n in per_alias.items()],
+        )
 
     def add_link_evidence(self, rows: Iterable[tuple[int, int, str, int]]) -> None:
-        """(entity a, entity b, relation, passage_id).
+        """(entity a, entity b, relation, passage_id) for passages of the document being written.
 
         Co-mentions are stored with a < b; a typed relation keeps its direction.
         """
+        evidence: dict[tuple[int, int, str], set[int]] = {}
         for a, b, relation, passage_id in rows:
             if a == b:
                 continue
-            lo, hi = (a, b) if a < b or relation != "co-mentioned" else (b, a)
-            self.conn.execute(
-                "INSERT OR IGNORE INTO links(a, b, relation) VALUES (?,?,?)", (lo, hi, relation)
-            )
-            link_id = self.conn.execute(
-                "SELECT id FROM links WHERE a = ? AND b = ? AND relation = ?", (lo, hi, relation)
-            ).fetchone()[0]
-            self.conn.execute(
-                "INSERT OR IGNORE INTO link_evidence(link_id, passage_id) VALUES (?,?)",
-                (link_id, passage_id),
-            )
+            key = (a, b, relation) if a < b or relation != "co-mentioned" else (b, a, relation)
+            evidence.setdefault(key, set()).add(passage_id)
+        if not evidence:
+            return
+        keys = list(evidence)
+        ids: dict[tuple[int, int, str], int] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            values = ",".join("(?,?,?,?)" for _ in chunk)
+            params = [v for key in chunk for v in (*key, len(evidence[key]))]
+            for link_id, lo, hi, rel in self.conn.execute(
+                f"INSERT INTO links(a, b, relation, weight) VALUES {values} "
+                "ON CONFLICT(a, b, relation) DO UPDATE SET weight = weight + excluded.weight "
+                "RETURNING id, a, b, relation",
+                params,
+            ):
+                ids[(lo, hi, rel)] = link_id
+        self.conn.executemany(
+            "INSERT INTO link_evidence(link_id, passage_id) VALUES (?,?)",
+            [(ids[key], pid) for key in keys for pid in evidence[key]],
+        )
 
-    def entity_aliases(self, entity_id: int) -> list[tuple[str, int, str]]:
-        """(alias, count, rule) for choosing a display name."""
-        return self.conn.execute(
-            "SELECT alias, count, rule FROM aliases WHERE entity_id = ? ORDER BY id",
-            (entity_id,),
-        ).fetchall()
+    def naming_facts(
+        self, entity_ids: Iterable[int]
+    ) -> list[tuple[int, str, str, str | None, list[tuple[str, int]]]]:
+        """(id, kind, name, value, [(alias, count)]) for choosing display names, in 2 queries."""
+        ids = sorted(set(entity_ids))
+        out = []
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            aliases: dict[int, list[tuple[str, int]]] = {}
+            for eid, alias, count in self.conn.execute(
+                f"SELECT entity_id, alias, count FROM aliases WHERE entity_id IN ({marks})"
+                " ORDER BY id",
+                chunk,
+            ):
+                aliases.setdefault(eid, []).append((alias, count))
+            for eid, kind, name, value in self.conn.execute(
+                f"SELECT id, kind, name, value FROM entities WHERE id IN ({marks})", chunk
+            ):
+                out.append((eid, kind, name, value, aliases.get(eid, [])))
+        return out
 
-    def entity_kind(self, entity_id: int) -> str | None:
-        row = self.conn.execute("SELECT kind FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        return row[0] if row else None
-
-    def rename(self, entity_id: int, name: str, norm: str) -> None:
-        self.conn.execute(
+    def rename_all(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        """(id, name, norm); an analyst's name is never overwritten."""
+        self.conn.executemany(
             "UPDATE entities SET name = ?, norm = ? WHERE id = ? AND created_by != 'analyst'",
-            (name, norm, entity_id),
+            [(name, norm, eid) for eid, name, norm in rows],
         )
 
     def refresh(self, entity_ids: Iterable[int]) -> set[int]:
-        """Recount mentions, sources, alias uses and link weights; drop what is left empty.
+        """Drop what a change left empty; return the ids that still exist.
 
-        Returns the ids that still exist (an extractor entity with no mention left
-        is deleted; analyst and import entities are kept).
+        An extractor entity with no mention left is deleted (analyst and import
+        entities stay), and so is an alias no mention uses unless an analyst or
+        a record gave it.
         """
         ids = sorted(set(entity_ids))
         alive: set[int] = set()
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             self.conn.execute(
-                f"UPDATE entities SET mentions = (SELECT count(*) FROM mentions m "
-                f"WHERE m.entity_id = entities.id), sources = (SELECT count(DISTINCT source_id) "
-                f"FROM mentions m WHERE m.entity_id = entities.id) WHERE id IN ({marks})",
-                chunk,
-            )
-            self.conn.execute(
-                f"UPDATE aliases SET count = (SELECT count(*) FROM mentions m "
-                f"WHERE m.entity_id = aliases.entity_id AND m.text = aliases.alias) "
-                f"WHERE entity_id IN ({marks})",
-                chunk,
-            )
-            self.conn.execute(
-                f"DELETE FROM aliases WHERE entity_id IN ({marks}) AND count = 0 "
+                f"DELETE FROM aliases WHERE entity_id IN ({marks}) AND count <= 0 "
                 f"AND rule NOT IN ('analyst', 'import')",
                 chunk,
             )
-            self.conn.execute(
-                f"DELETE FROM entities WHERE id IN ({marks}) AND mentions = 0 "
+            gone = self.conn.execute(
+                f"DELETE FROM entities WHERE id IN ({marks}) AND mentions <= 0 "
                 f"AND created_by = 'extractor'",
                 chunk,
-            )
-            self.conn.execute(
-                f"UPDATE links SET weight = (SELECT count(*) FROM link_evidence le "
-                f"WHERE le.link_id = links.id) WHERE a IN ({marks}) OR b IN ({marks})",
-                chunk + chunk,
-            )
-            self.conn.execute("DELETE FROM links WHERE weight = 0")
+            ).rowcount
+            if gone:
+                self._names = None
             alive.update(
                 r[0]
                 for r in self.conn.execute(f"SELECT id FROM entities WHERE id IN ({marks})", chunk)
             )
         return alive
+
+    def recount(self) -> None:
+        """Recompute every denormalised count from the rows (a repair, not the import path)."""
+        self.conn.execute(
+            "UPDATE entities SET mentions = (SELECT count(*) FROM mentions m WHERE m.entity_id"
+            " = entities.id), sources = (SELECT count(DISTINCT source_id) FROM mentions m"
+            " WHERE m.entity_id = entities.id)"
+        )
+        self.conn.execute(
+            "UPDATE aliases SET count = (SELECT count(*) FROM mentions m WHERE m.entity_id ="
+            " aliases.entity_id AND m.text = aliases.alias)"
+        )
+        self.conn.execute(
+            "UPDATE links SET weight = (SELECT count(*) FROM link_evidence le"
+            " WHERE le.link_id = links.id)"
+        )
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import multiprocessing
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from casework.db.normalise import last_token, normalise_name
-from casework.db.writer import CaseWriter, PassageRecord, SourceRecord
+from casework.db.writer import CaseWriter, PassageRecord, SourceRecord, SourceState
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
 from casework.importers.link import co_mentions
@@ -84,14 +87,20 @@ def import_paths(
     extractor: Extractor | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    jobs: int = 1,
 ) -> ImportSummary:
-    """Import every file under `paths`; failures are recorded and reported, never fatal."""
+    """Import every file under `paths`; failures are recorded and reported, never fatal.
+
+    With `jobs` > 1, reading and extraction run in that many worker processes
+    while this process writes, one document per transaction, in file order.
+    """
     extractor = extractor or default_extractor()
     writer = CaseWriter(conn)
     summary = ImportSummary()
     t0 = time.perf_counter()
-    for path in discover(paths):
-        outcome = import_file(writer, path, extractor, max_bytes=max_bytes)
+    tasks = _tasks(writer, discover(paths), max_bytes)
+    for item in _prepare_all(tasks, extractor, jobs):
+        outcome = item if isinstance(item, FileOutcome) else write_prepared(writer, item)
         summary.files.append(outcome)
         if on_file:
             on_file(outcome)
@@ -99,86 +108,189 @@ def import_paths(
     return summary
 
 
-def import_file(
-    writer: CaseWriter, path: Path, extractor: Extractor, *, max_bytes: int = MAX_FILE_BYTES
-) -> FileOutcome:
-    key = str(path.resolve()) if path.exists() else str(path)
-    fmt = path.suffix.lower().lstrip(".") or None
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return FileOutcome(key, "failed", _os_reason(exc))
-    if not path.is_file():
-        return FileOutcome(key, "failed", "not a regular file")
-    if reader_for(path) is None:
-        return FileOutcome(key, "skipped", f"unsupported format ({path.suffix or 'no extension'})")
-    if size > max_bytes:
-        reason = f"file exceeds limit ({size // 1_000_000} MB > {max_bytes // 1_000_000} MB)"
-        return _fail(writer, key, reason, fmt, None, size)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _fail(writer, key, _os_reason(exc), fmt, None, size)
-    return import_data(writer, key, path.name, data, extractor)
+@dataclass(slots=True)
+class Task:
+    """One document to read: its bytes and what the case already knows of it."""
+
+    key: str
+    name: str
+    data: bytes
+    sha: str
+    state: SourceState | None
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A document read, segmented, extracted and resolved: all but the write (no DB)."""
+
+    key: str
+    name: str
+    sha: str
+    size: int
+    state: SourceState | None
+    extractor: str
+    failure: str | None = None
+    record: SourceRecord | None = None
+    text: str = ""
+    segments: list[Segment] = field(default_factory=list)
+    entities: list[DocEntity] = field(default_factory=list)
+    relations: list[tuple[DocEntity, DocEntity, str, int]] = field(default_factory=list)
+
+
+def _tasks(
+    writer: CaseWriter, paths: Iterable[Path], max_bytes: int
+) -> Iterator[Task | FileOutcome]:
+    for path in paths:
+        key = str(path.resolve()) if path.exists() else str(path)
+        fmt = path.suffix.lower().lstrip(".") or None
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            yield FileOutcome(key, "failed", _os_reason(exc))
+            continue
+        if not path.is_file():
+            yield FileOutcome(key, "failed", "not a regular file")
+            continue
+        if reader_for(path) is None:
+            suffix = path.suffix or "no extension"
+            yield FileOutcome(key, "skipped", f"unsupported format ({suffix})")
+            continue
+        if size > max_bytes:
+            reason = f"file exceeds limit ({size // 1_000_000} MB > {max_bytes // 1_000_000} MB)"
+            yield _fail(writer, key, reason, fmt, None, size)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield _fail(writer, key, _os_reason(exc), fmt, None, size)
+            continue
+        yield task_for(writer, key, path.name, data)
+
+
+def task_for(writer: CaseWriter, key: str, name: str, data: bytes) -> Task | FileOutcome:
+    """A Task, or 'unchanged' when the case already holds these exact bytes under `key`."""
+    sha = hashlib.sha256(data).hexdigest()
+    state = writer.source_state(key)
+    if state and state.status == "ok" and state.sha256 == sha:
+        return FileOutcome(key, "unchanged", bytes=len(data))
+    return Task(key, name, data, sha, state)
 
 
 def import_data(
     writer: CaseWriter, key: str, name: str, data: bytes, extractor: Extractor
 ) -> FileOutcome:
-    """Import one document's bytes under `key` (its path, or archive/member)."""
-    size = len(data)
-    fmt = PurePath(name).suffix.lower().lstrip(".") or None
-    reader = reader_for(PurePath(name))
+    """Import one document's bytes under `key` (its path, or archive/member), in process."""
+    task = task_for(writer, key, name, data)
+    if isinstance(task, FileOutcome):
+        return task
+    return write_prepared(writer, prepare(task, extractor))
+
+
+def prepare(task: Task, extractor: Extractor) -> Prepared:
+    """Everything but the write; pure, so it can run in a worker process."""
+    out = Prepared(task.key, task.name, task.sha, len(task.data), task.state, extractor.name)
+    reader = reader_for(PurePath(task.name))
     if reader is None:
-        return _fail(writer, key, f"unsupported format ({fmt or 'no extension'})", fmt, None, size)
-    sha = hashlib.sha256(data).hexdigest()
-    state = writer.source_state(key)
-    if state and state.status == "ok" and state.sha256 == sha:
-        return FileOutcome(key, "unchanged", bytes=size)
+        out.failure = f"unsupported format ({PurePath(task.name).suffix or 'no extension'})"
+        return out
     try:
-        result = reader(data, name=name)
+        result = reader(task.data, name=task.name)
         text, stated = _stated(result)
         segments = segment(text, result.page_starts)
         mentions = extractor.extract(text)
         entities = resolve_document(text, mentions, [s for _, s in stated])
+        relations = _relations(result, stated, entities)
     except ReadError as exc:
-        return _fail(writer, key, str(exc) or "unreadable", fmt, sha, size)
+        out.failure = str(exc) or "unreadable"
+        return out
     except RecursionError:
-        return _fail(writer, key, "structure nested too deeply", fmt, sha, size)
+        out.failure = "structure nested too deeply"
+        return out
     except MemoryError:
-        return _fail(writer, key, "out of memory reading this file", fmt, sha, size)
+        out.failure = "out of memory reading this file"
+        return out
     except Exception as exc:  # a reader or extractor bug must not stop the import
-        return _fail(writer, key, f"internal error ({type(exc).__name__})", fmt, sha, size)
-    record = SourceRecord(
-        path=key,
-        title=result.title or name,
+        out.failure = f"internal error ({type(exc).__name__})"
+        return out
+    out.record = SourceRecord(
+        path=task.key,
+        title=result.title or task.name,
         format=result.format,
-        sha256=sha,
-        bytes=size,
+        sha256=task.sha,
+        bytes=len(task.data),
         encoding=result.encoding,
         published=result.published,
-        metadata={**result.metadata, "name": name},
+        metadata={**result.metadata, "name": task.name},
         chars=len(text),
         tail=text[segments[-1].end :] if segments else text,
     )
+    out.text, out.segments, out.entities, out.relations = text, segments, entities, relations
+    return out
+
+
+def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
+    """The document's one transaction: all its rows, or (on failure) none of them."""
+    fmt = PurePath(p.name).suffix.lower().lstrip(".") or None
+    if p.failure is not None or p.record is None:
+        return _fail(writer, p.key, p.failure or "unreadable", fmt, p.sha, p.size)
     try:
         with writer.document():
             n_mentions = _write(
                 writer,
-                record,
-                text,
-                segments,
-                entities,
-                extractor.name,
-                state,
-                relations=_relations(result, stated, entities),
+                p.record,
+                p.text,
+                p.segments,
+                p.entities,
+                p.extractor,
+                p.state,
+                relations=p.relations,
             )
     except sqlite3.Error as exc:
         reason = f"database error: {exc}"
         if "full" in str(exc):
             reason = "disk full: the case is unchanged for this file"
-        return _fail(writer, key, reason, fmt, sha, size)
-    return FileOutcome(key, "imported", passages=len(segments), mentions=n_mentions, bytes=size)
+        return _fail(writer, p.key, reason, fmt, p.sha, p.size)
+    return FileOutcome(
+        p.key, "imported", passages=len(p.segments), mentions=n_mentions, bytes=p.size
+    )
+
+
+# The extractor a forked worker uses: set before the pool forks, so it is
+# inherited (gazetteers and all) instead of pickled.
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _prepare_in_worker(task: Task) -> Prepared:
+    assert _WORKER_EXTRACTOR is not None
+    return prepare(task, _WORKER_EXTRACTOR)
+
+
+def _prepare_all(
+    tasks: Iterator[Task | FileOutcome], extractor: Extractor, jobs: int
+) -> Iterator[Prepared | FileOutcome]:
+    """Prepared documents in task order; with jobs > 1, prepared by forked workers."""
+    if jobs <= 1:
+        for t in tasks:
+            yield t if isinstance(t, FileOutcome) else prepare(t, extractor)
+        return
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = extractor
+    extractor.extract("Warm-up: load gazetteers in Paris before forking.")  # shared, not copied
+    context = multiprocessing.get_context("fork")
+    pending: deque[Future[Prepared] | FileOutcome] = deque()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for t in tasks:
+            pending.append(t if isinstance(t, FileOutcome) else pool.submit(_prepare_in_worker, t))
+            while len(pending) > jobs * 4:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(item: Future[Prepared] | FileOutcome) -> Prepared | FileOutcome:
+    if isinstance(item, FileOutcome):
+        return item
+    return item.result()
 
 
 def _fail(
@@ -203,12 +315,12 @@ def _write(
     segments: list[Segment],
     entities: list[DocEntity],
     extractor_name: str,
-    state: object,
+    state: SourceState | None,
     relations: Sequence[tuple[DocEntity, DocEntity, str, int]] = (),
 ) -> int:
     touched: set[int] = set()
     if state is not None:
-        touched |= writer.remove_source(state.id)  # type: ignore[attr-defined]
+        touched |= writer.remove_source(state.id)
     source_id = writer.add_source(record)
     prev = 0
     passages = []
@@ -223,6 +335,7 @@ def _write(
     starts = [s.start for s in segments]
 
     mention_rows = []
+    alias_rows: list[tuple[int, str, str, str, str]] = []
     per_passage: dict[int, list[tuple[int, int]]] = {}
     entity_ids: dict[int, int] = {}  # id(DocEntity) -> case entity id
     for ent in entities:
@@ -233,17 +346,15 @@ def _write(
         entity_id = _entity_for(writer, ent)
         entity_ids[id(ent)] = entity_id
         touched.add(entity_id)
-        writer.add_aliases(
-            entity_id,
-            [
-                (
-                    alias,
-                    normalise_name(alias) or alias.casefold(),
-                    last_token(normalise_name(alias)),
-                    rule,
-                )
-                for alias, rule in ent.rules.items()
-            ],
+        alias_rows.extend(
+            (
+                entity_id,
+                alias,
+                normalise_name(alias) or alias.casefold(),
+                last_token(normalise_name(alias)),
+                rule,
+            )
+            for alias, rule in ent.rules.items()
         )
         for m, i in placed:
             pid = passage_ids[i]
@@ -260,6 +371,7 @@ def _write(
                 )
             )
             per_passage.setdefault(pid, []).append((m.start, entity_id))
+    writer.add_aliases(alias_rows)
     writer.add_mentions(mention_rows)
     writer.add_link_evidence(
         co_mentions((pid, [e for _, e in sorted(items)]) for pid, items in per_passage.items())
@@ -270,12 +382,14 @@ def _write(
         if i >= 0 and id(a) in entity_ids and id(b) in entity_ids:
             stated_links.append((entity_ids[id(a)], entity_ids[id(b)], relation, passage_ids[i]))
     writer.add_link_evidence(stated_links)
-    for entity_id in writer.refresh(touched):
-        kind = writer.entity_kind(entity_id)
-        aliases = writer.entity_aliases(entity_id)
-        value = _value_of(writer, entity_id)
-        name = choose_name(kind or "", value, [(a, c) for a, c, _ in aliases])
-        writer.rename(entity_id, name, normalise_name(name) or name.casefold())
+    renames = []
+    # Only a replaced document can leave entities or aliases empty.
+    alive = writer.refresh(touched) if state is not None else touched
+    for entity_id, kind, name, value, aliases in writer.naming_facts(alive):
+        best = choose_name(kind, value, aliases)
+        if best != name:
+            renames.append((entity_id, best, normalise_name(best) or best.casefold()))
+    writer.rename_all(renames)
     return len(mention_rows)
 
 
@@ -319,11 +433,6 @@ def _relations(
         if a is not None and b is not None and a is not b:
             out.append((a, b, rel.relation, rel.start))
     return out
-
-
-def _value_of(writer: CaseWriter, entity_id: int) -> str | None:
-    row = writer.conn.execute("SELECT value FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    return row[0] if row else None
 
 
 def _passage_index(starts: list[int], segments: list[Segment], m: Mention) -> int | None:

@@ -277,17 +277,18 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
     it is compatible with. Ambiguous short forms stay on their own.
     """
     people = [g for g in groups if g.kind == "person"]
-    full = [g for g in people if len(_best_tokens(g)) >= 2]
+    best = {id(g): _best_tokens(g) for g in people}
+    full = [g for g in people if len(best[id(g)]) >= 2]
     gone: set[int] = set()
     for g in people:
-        toks = _best_tokens(g)
+        toks = best[id(g)]
         if len(toks) == 1:
             surname = toks[0]
-            matches = [f for f in full if _best_tokens(f)[-1] == surname and f is not g]
+            matches = [f for f in full if best[id(f)][-1] == surname and f is not g]
             rule = "surname"
             if not matches:
                 # "Henri" after "Henri M.": a given name alone, for the one person it starts.
-                matches = [f for f in full if _best_tokens(f)[0] == surname and f is not g]
+                matches = [f for f in full if best[id(f)][0] == surname and f is not g]
                 rule = "given name"
                 if len({id(f) for f in matches}) != 1:
                     continue
@@ -306,21 +307,29 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
             gone.add(id(g))
     # Compatible spellings (initials, truncations) of a fuller name in this document.
     remaining = [g for g in people if id(g) not in gone]
-    for i, g in enumerate(remaining):
-        if id(g) in gone:
-            continue
-        for h in remaining[i + 1 :]:
-            if id(h) in gone:
+    for g in remaining:  # aliases gained above change the fullest form
+        best[id(g)] = _best_tokens(g)
+    joined = {id(g): " ".join(best[id(g)]) for g in remaining}
+    by_size: dict[int, list[DocEntity]] = {}
+    for g in remaining:
+        by_size.setdefault(len(best[id(g)]), []).append(g)
+    for same_size in by_size.values():  # person_rule needs equal token counts
+        for i, g in enumerate(same_size):
+            if id(g) in gone:
                 continue
-            rule = person_rule(" ".join(_best_tokens(g)), " ".join(_best_tokens(h)))
-            if rule and rule != "normalised":
+            for h in same_size[i + 1 :]:
+                if id(h) in gone:
+                    continue
+                rule = person_rule(joined[id(g)], joined[id(h)])
+                if not rule or rule == "normalised":
+                    continue
                 others = [
                     k
-                    for k in remaining
+                    for k in same_size
                     if k is not h
                     and k is not g
                     and id(k) not in gone
-                    and person_rule(" ".join(_best_tokens(k)), " ".join(_best_tokens(h)))
+                    and person_rule(joined[id(k)], joined[id(h)])
                 ]
                 if others:
                     continue  # ambiguous: two people this could be

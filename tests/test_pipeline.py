@@ -193,3 +193,39 @@ def test_stated_entities_and_relations_are_written_with_evidence(tmp_path, case_
     assert "owner (of)" in [link.relation for link in acme.links if link.name == "Henri M."]
     # Stated spans win over the extractor: "Henri M." is one mention, not two.
     assert henri.mentions == 1
+
+
+def _snapshot_counts(conn):
+    return (
+        conn.execute("SELECT id, mentions, sources FROM entities ORDER BY id").fetchall(),
+        conn.execute("SELECT id, count FROM aliases ORDER BY id").fetchall(),
+        conn.execute("SELECT id, weight FROM links ORDER BY id").fetchall(),
+    )
+
+
+def test_incremental_counts_equal_a_full_recount(folder, case_path, spy_extractor) -> None:
+    from casework.db.writer import CaseWriter
+
+    conn = open_case(case_path, create=True)
+    import_paths(conn, [folder], extractor=spy_extractor)
+    (folder / "b.md").write_text("Wire\n\nHenri M met Henri M. and Fiona McCallum in Paris.\n")
+    (folder / "c.txt").write_text(DOC_B)
+    import_paths(conn, [folder], extractor=spy_extractor)
+    incremental = _snapshot_counts(conn)
+    assert incremental[0] and all(m > 0 for _, m, _ in incremental[0])
+    CaseWriter(conn).recount()
+    assert _snapshot_counts(conn) == incremental
+
+
+def test_parallel_import_gives_the_same_case_as_serial(folder, tmp_path, spy_extractor) -> None:
+    for i in range(12):
+        (folder / f"extra{i:02}.txt").write_text(
+            f"Note {i}\n\nHenri M. met Wang Lei in Paris.\n\nPierre-Mar H paid €120,000.\n")
+    serial = open_case(tmp_path / "serial.db", create=True)
+    parallel = open_case(tmp_path / "parallel.db", create=True)
+    s1 = import_paths(serial, [folder], extractor=spy_extractor, jobs=1)
+    s2 = import_paths(parallel, [folder], extractor=spy_extractor, jobs=2)
+    assert [f.path for f in s1.files] == [f.path for f in s2.files]
+    assert counts(serial) == counts(parallel)
+    assert [(e.name, e.mentions, e.aliases) for e in queries.list_entities(serial)] == [
+        (e.name, e.mentions, e.aliases) for e in queries.list_entities(parallel)]
