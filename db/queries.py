@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 from casework.db.models import (
     Alias,
@@ -98,39 +99,65 @@ def _search_entities(
 
 
 def fts_query(text: str) -> str | None:
-    """User text -> an FTS5 query: every word must appear, the last one as a prefix."""
+    """User text -> an FTS5 query: every word must appear, each as a word prefix."""
     words = _WORD.findall(text)
     if not words:
         return None
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _interruptible(
+    conn: sqlite3.Connection, sql: str, params: tuple[object, ...], stop: Callable[[], bool]
+) -> list[tuple[object, ...]] | None:
+    """The rows, or None when `stop()` became true while SQLite was working."""
+    conn.set_progress_handler(lambda: int(stop()), 1000)
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+RANK_BUDGET = 0.03  # seconds bm25 ranking may take before an unranked page is shown
 
 
 def _search_passages(
     conn: sqlite3.Connection, query: str, limit: int, cancel: threading.Event | None
 ) -> list[SearchHit]:
+    """Passages ranked by bm25; when ranking would take too long (a common word in a
+    big case), the first matching passages in document order instead."""
     match = fts_query(query)
     if match is None:
         return []
-    if cancel is not None:
-        conn.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 2000)
+    sql = (
+        "SELECT p.id, p.source_id, coalesce(s.title, s.path), p.location, "
+        "snippet(passages_fts, 0, '\x02', '\x03', '…', 12) "
+        "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+        "JOIN sources s ON s.id = p.source_id WHERE passages_fts MATCH ? "
+    )
+    deadline = time.perf_counter() + RANK_BUDGET
+
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
     try:
-        rows = conn.execute(
-            "SELECT p.id, p.source_id, s.title, p.location, "
-            "snippet(passages_fts, 0, '\x02', '\x03', '…', 12) "
-            "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
-            "JOIN sources s ON s.id = p.source_id "
-            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+        rows = _interruptible(
+            conn,
+            sql + "ORDER BY rank LIMIT ?",
             (match, limit),
-        ).fetchall()
+            lambda: cancelled() or time.perf_counter() > deadline,
+        )
+        if rows is None and not cancelled():
+            rows = _interruptible(conn, sql + "LIMIT ?", (match, limit), cancelled)
     except sqlite3.OperationalError as exc:
-        if "interrupted" in str(exc):
-            return []
+        if "fts5" in str(exc) or "syntax" in str(exc):
+            return []  # a query FTS5 cannot parse finds no passage; names still search
         raise
-    finally:
-        if cancel is not None:
-            conn.set_progress_handler(None, 0)
+    if rows is None:
+        return []
     out = []
     for i, (pid, sid, title, location, snip) in enumerate(rows):
         # Passage scores sit below exact and strong name matches: 75 down to 50.
