@@ -27,9 +27,11 @@ from casework.db.models import (
     SourceRef,
     SourceSummary,
 )
-from casework.db.names import name_index
+from casework.db.names import NameMatch, name_index
+from casework.db.normalise import normalise_name
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+MIN_PASSAGE_QUERY = 3  # characters before passages are searched alongside names
 
 
 class NotFound(LookupError):
@@ -58,7 +60,8 @@ def search(
     hits: list[SearchHit] = []
     if kind != "passage":
         hits += _search_entities(conn, query, kind, limit)
-    if kind in (None, "passage"):
+    # One or two letters match a good part of every passage: names only, until a third.
+    if kind == "passage" or (kind is None and len(query) >= MIN_PASSAGE_QUERY):
         hits += _search_passages(conn, query, limit, cancel)
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
@@ -79,7 +82,14 @@ def _search_entities(
         )
     }
     out: list[SearchHit] = []
-    for m in matches:
+    wanted = normalise_name(query, strip_honorifics=False)
+
+    def rank(m: NameMatch) -> tuple[float, bool, int]:
+        row = rows.get(m.entity_id)
+        named = row is not None and normalise_name(row[2], strip_honorifics=False) == wanted
+        return (-m.score, not named, -(row[3] if row else 0))
+
+    for m in sorted(matches, key=rank):
         row = rows.get(m.entity_id)
         if row is None or (kind and row[1] != kind):
             continue
