@@ -46,9 +46,8 @@ def test_casework_open_in_a_real_terminal(demo_db: Path, tmp_path: Path) -> None
         tmux("send-keys", "-t", SESSION, "-l", "mcalum")
         wait_for("Results 1")
         tmux("send-keys", "-t", SESSION, "Enter")
-        shown = wait_for("aka")
-        assert "Fiona McCallum  person" in shown
-        assert "Passages (" in shown
+        shown = wait_for("Passages (")
+        assert "Fiona McCallum  person" in shown and "aka" in shown
         tmux("send-keys", "-t", SESSION, "o")
         wait_for("mention 1 of")
         tmux("send-keys", "-t", SESSION, "n")

@@ -21,7 +21,8 @@ from casework.tui.sanitize import visible_line
 
 
 class CaseworkApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # Absolute, so a subclass defined elsewhere (tests, benchmarks) finds it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "casework"
     COMMANDS = App.COMMANDS | {CaseCommands}
     BINDING_GROUP_TITLE = "Casework"

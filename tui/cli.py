@@ -84,8 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common], help="import files and folders into the case")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--extractor", default="rules", help="entity extractor (default: rules)")
-    p.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4), metavar="N",
-                   help="worker processes for reading and extraction (default: cores, max 4)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),
+        metavar="N",
+        help="worker processes for reading and extraction (default: cores, max 4)",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("open", parents=[common], help="explore a case in the terminal")
@@ -211,8 +216,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         with import_lock(_case_path(args)):
             check_health(conn, _case_path(args))
-            summary = import_paths(conn, present, extractor=extractor, on_file=report,
-                                   jobs=max(1, args.jobs))
+            summary = import_paths(
+                conn, present, extractor=extractor, on_file=report, jobs=max(1, args.jobs)
+            )
     except CaseError as exc:
         raise UserError(str(exc)) from None
     if tty:

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from casework.tui.app import CaseworkApp
 
 SEARCH_LIMIT = 50
-DEBOUNCE = 0.03
+DEBOUNCE = 0.01
+PREVIEW_DELAY = 0.12  # a highlight must rest this long before its record loads
+PAGE = 60  # options put in a list at a time; more are added as the highlight nears the end
 
 
 def hit_prompt(hit: SearchHit) -> Content:
@@ -221,7 +223,7 @@ class ExplorerScreen(Screen[None]):
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         target = parse_ref(event.option_id)
         if target and (self.record is None or (self.record.kind, self.record.id) != target):
-            self.load_record(*target)
+            self.load_record(*target, delay=PREVIEW_DELAY)
 
     # -- opening records ----------------------------------------------------------
 
@@ -269,8 +271,13 @@ class ExplorerScreen(Screen[None]):
         self.show_record(data)
         if focus:
             widget = self.query_one(focus, CaseList)
-            if row is not None and row < widget.option_count:
-                widget.highlighted = row
+            if row is not None:
+                total = len(data.links if widget.id == "links" else data.passages)
+                make = self._link_options if widget.id == "links" else self._passage_options
+                if widget.option_count <= row < total:  # restore beyond the first page
+                    widget.add_options(make(widget.option_count, row + PAGE))
+                if row < widget.option_count:
+                    widget.highlighted = row
             widget.focus()
 
     def show_record(self, data: RecordData) -> None:
@@ -279,19 +286,40 @@ class ExplorerScreen(Screen[None]):
         header.update(data.header)
         header.border_title = "Entity" if data.kind == "entity" else "Passage"
         links = self.query_one("#links", CaseList)
-        links.set_options(Option(prompt, id=oid) for oid, prompt, _ in data.links)
+        links.set_options(self._link_options(0, PAGE))
         links.border_title = data.links_title
         if data.links:
             links.highlighted = 0
         passages = self.query_one("#passages", CaseList)
-        full = data.kind == "passage"
-        passages.set_options(
-            [Option(card_prompt(c, full=full), id=f"p:{c.passage_id}") for c in data.passages]
-        )
+        passages.set_options(self._passage_options(0, PAGE))
         passages.border_title = data.passages_title
         if data.passages:
             passages.highlighted = 0
         self.refresh_bindings()
+
+    def _link_options(self, start: int, stop: int) -> list[Option]:
+        assert self.record is not None
+        return [Option(prompt, id=oid) for oid, prompt, _ in self.record.links[start:stop]]
+
+    def _passage_options(self, start: int, stop: int) -> list[Option]:
+        assert self.record is not None
+        full = self.record.kind == "passage"
+        return [
+            Option(card_prompt(c, full=full), id=f"p:{c.passage_id}")
+            for c in self.record.passages[start:stop]
+        ]
+
+    @on(OptionList.OptionHighlighted, "#links, #passages")
+    def _more(self, event: OptionList.OptionHighlighted) -> None:
+        """Long lists are filled a page at a time, ahead of the highlight."""
+        if self.record is None:
+            return
+        listing = event.option_list
+        have = listing.option_count
+        total = len(self.record.links if listing.id == "links" else self.record.passages)
+        if have < total and event.option_index >= have - 10:
+            make = self._link_options if listing.id == "links" else self._passage_options
+            listing.add_options(make(have, have + PAGE))
 
     # -- actions ------------------------------------------------------------------
 
