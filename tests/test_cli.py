@@ -191,3 +191,15 @@ def test_db_and_importers_never_import_textual() -> None:
             "bad = [m for m in ('textual', 'rich') if m in sys.modules]; assert not bad, bad")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_progress_line_shows_files_megabytes_rate_and_eta() -> None:
+    from casework.tui.progress import Progress
+
+    p = Progress(total_files=10, total_bytes=10_000_000)
+    p.started -= 2.0  # two seconds in
+    for _ in range(4):
+        p.advance(1_000_000)
+    line = p.line("report\x1b]0;x\x07.txt", width=80)
+    assert line.startswith("4/10 files  4.0/10.0 MB  2.0 MB/s  ETA 0:03")
+    assert "\x1b" not in line and len(line) < 80

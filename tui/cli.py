@@ -186,7 +186,10 @@ def _wants_json(args: argparse.Namespace) -> bool:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from casework.db.connection import CaseError, check_health, import_lock
+    from casework.importers.discover import discover
     from casework.importers.pipeline import FileOutcome, import_paths
+    from casework.tui.progress import Progress
 
     extractor = _extractor(args.extractor)
     missing = [p for p in args.paths if not os.path.exists(p)]
@@ -194,10 +197,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         _error(f"{p}: no such file or directory")
     conn = _connect(args, create=True, readonly=False)
     tty = sys.stderr.isatty() and not _wants_json(args)
-    done = [0]
+    present = [p for p in args.paths if os.path.exists(p)]
+    files = list(discover(present))  # known up front, so progress can show an ETA
+    progress = Progress(len(files), sum(_size(f) for f in files))
 
     def report(outcome: FileOutcome) -> None:
-        done[0] += 1
+        progress.advance(outcome.bytes)
         if outcome.status == "failed":
             if tty:
                 sys.stderr.write("\r\x1b[K")
@@ -205,19 +210,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{visible_line(outcome.path)}: {visible_line(outcome.reason or '')}",
                 file=sys.stderr,
             )
-        elif tty:
-            name = visible_line(Path(outcome.path).name)[:50]
-            sys.stderr.write(f"\r\x1b[K{done[0]} files  {outcome.status}: {name}")
+        if tty:
+            sys.stderr.write("\r\x1b[K" + progress.line(Path(outcome.path).name))
             sys.stderr.flush()
-
-    present = [p for p in args.paths if os.path.exists(p)]
-    from casework.db.connection import CaseError, check_health, import_lock
 
     try:
         with import_lock(_case_path(args)):
             check_health(conn, _case_path(args))
             summary = import_paths(
-                conn, present, extractor=extractor, on_file=report, jobs=max(1, args.jobs)
+                conn, files, extractor=extractor, on_file=report, jobs=max(1, args.jobs)
             )
     except CaseError as exc:
         raise UserError(str(exc)) from None
@@ -228,16 +229,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     if _wants_json(args):
         data["missing"] = missing
         _json_out(data)
-    else:
-        skipped = summary.count("skipped")
-        print(
-            f"imported {summary.count('imported')}, unchanged {summary.count('unchanged')}, "
-            f"failed {len(summary.failed) + len(missing)}"
-            + (f", skipped {skipped} (unsupported format)" if skipped else "")
-            + f": {data['passages']} passages, {data['mentions']} mentions "
-            f"in {summary.seconds:.1f} s -> {visible_line(str(_case_path(args)))}"
-        )
-    return EXIT_PARTIAL if summary.failed or missing else EXIT_OK
+        return EXIT_PARTIAL if summary.failed or missing else EXIT_OK
+    skipped = summary.count("skipped")
+    mb = data["bytes"] / 1e6  # type: ignore[operator]
+    print(
+        f"imported {summary.count('imported')}, unchanged {summary.count('unchanged')}, "
+        f"failed {len(summary.failed) + len(missing)}"
+        + (f", skipped {skipped} (unsupported format)" if skipped else "")
+        + f": {data['passages']} passages, {data['mentions']} mentions, {mb:.1f} MB "
+        f"in {summary.seconds:.1f} s -> {visible_line(str(_case_path(args)))}"
+    )
+    failures = [(f.path, f.reason or "") for f in summary.failed] + [
+        (p, "no such file or directory") for p in missing
+    ]
+    if failures:
+        print("failed:")
+        for path, reason in failures:
+            print(f"  {visible_line(path)}: {visible_line(reason)}")
+    return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _extractor(spec: str) -> Any:
