@@ -135,7 +135,7 @@ class MentionRow:
         return asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceSummary:
     id: int
     path: str
@@ -147,6 +147,7 @@ class SourceSummary:
     encoding: str | None = None
     published: str | None = None
     bytes: int | None = None
+    also_at: list[str] = field(default_factory=list)  # other paths with the same bytes
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -364,7 +364,12 @@ def list_sources(conn: sqlite3.Connection, *, failed_only: bool = False) -> list
     if failed_only:
         sql += " WHERE s.status = 'failed'"
     sql += " ORDER BY s.id"
-    return [SourceSummary(*r) for r in conn.execute(sql)]
+    sources = [SourceSummary(*r) for r in conn.execute(sql)]
+    by_id = {s.id: s for s in sources}
+    for path, source_id in conn.execute("SELECT path, source_id FROM source_paths ORDER BY path"):
+        if source_id in by_id:
+            by_id[source_id].also_at.append(path)
+    return sources
 
 
 def get_source(conn: sqlite3.Connection, source_id: int) -> SourceSummary:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta (
@@ -122,8 +122,20 @@ CREATE TABLE link_evidence (
 CREATE INDEX link_evidence_passage ON link_evidence(passage_id);
 """
 
+# Version 2: the same bytes under another path are stored once, with every path;
+# and the most-mentioned listing (the explorer's first screen) gets its index.
+_V2 = """
+CREATE TABLE source_paths (
+    path      TEXT PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    added_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX source_paths_source ON source_paths(source_id);
+CREATE INDEX entities_mentions ON entities(mentions DESC);
+"""
+
 # Each entry upgrades a file from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 
 
 class SchemaError(Exception):

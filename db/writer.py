@@ -134,7 +134,35 @@ class CaseWriter:
         ).fetchone()
         return SourceState(*row) if row else None
 
+    def duplicate_of(self, sha256: str, path: str) -> SourceState | None:
+        """An imported source with these bytes under another path, if any."""
+        row = self.conn.execute(
+            "SELECT id, sha256, status FROM sources WHERE sha256 = ? AND status = 'ok' "
+            "AND path != ? ORDER BY id LIMIT 1",
+            (sha256, path),
+        ).fetchone()
+        return SourceState(*row) if row else None
+
+    def known_duplicate(self, path: str, sha256: str) -> bool:
+        """`path` is already recorded as another name of a source with these bytes."""
+        return bool(
+            self.conn.execute(
+                "SELECT 1 FROM source_paths sp JOIN sources s ON s.id = sp.source_id "
+                "WHERE sp.path = ? AND s.sha256 = ?",
+                (path, sha256),
+            ).fetchone()
+        )
+
+    def add_duplicate_path(self, source_id: int, path: str) -> None:
+        self.conn.execute(
+            "INSERT INTO source_paths(path, source_id, added_at) VALUES (?,?,?) "
+            "ON CONFLICT(path) DO UPDATE SET source_id = excluded.source_id",
+            (path, source_id, _now()),
+        )
+
     def add_source(self, rec: SourceRecord) -> int:
+        # A path imported in its own right is no longer another name of some source.
+        self.conn.execute("DELETE FROM source_paths WHERE path = ?", (rec.path,))
         cur = self.conn.execute(
             "INSERT INTO sources(path, title, format, sha256, bytes, encoding, published,"
             " metadata, chars, tail, imported_at, status) "

@@ -40,7 +40,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 @dataclass(slots=True)
 class FileOutcome:
     path: str
-    status: str  # "imported" | "unchanged" | "skipped" | "failed"
+    status: str  # "imported" | "unchanged" | "duplicate" | "skipped" | "failed"
     reason: str | None = None
     passages: int = 0
     mentions: int = 0
@@ -63,6 +63,9 @@ class ImportSummary:
         return {
             "imported": self.count("imported"),
             "unchanged": self.count("unchanged"),
+            "duplicates": [
+                {"path": f.path, "reason": f.reason} for f in self.files if f.status == "duplicate"
+            ],
             "skipped": [
                 {"path": f.path, "reason": f.reason} for f in self.files if f.status == "skipped"
             ],
@@ -173,6 +176,18 @@ def task_for(writer: CaseWriter, key: str, name: str, data: bytes) -> Task | Fil
     state = writer.source_state(key)
     if state and state.status == "ok" and state.sha256 == sha:
         return FileOutcome(key, "unchanged", bytes=len(data))
+    if state is None or state.status == "failed":
+        if writer.known_duplicate(key, sha):
+            return FileOutcome(key, "unchanged", bytes=len(data))
+        original = writer.duplicate_of(sha, key)
+        if original is not None:
+            with writer.document():
+                writer.add_duplicate_path(original.id, key)
+                if state is not None:
+                    writer.remove_source(state.id)  # an earlier failure of this path
+            return FileOutcome(
+                key, "duplicate", f"same bytes as source {original.id}", bytes=len(data)
+            )
     return Task(key, name, data, sha, state)
 
 

@@ -84,3 +84,20 @@ def test_read_only_connection_cannot_write(case_path: Path) -> None:
     conn = open_case(case_path, readonly=True)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
+
+
+def test_a_version_1_case_is_migrated_in_place(case_path: Path) -> None:
+    from casework.db.schema import MIGRATIONS, _statements
+
+    conn = sqlite3.connect(case_path)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO sources(path, imported_at, status) VALUES ('a.txt', 'x', 'ok')")
+    conn.commit()
+    conn.close()
+    upgraded = open_case(case_path)
+    version = upgraded.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    assert int(version[0]) == SCHEMA_VERSION == 2
+    assert upgraded.execute("SELECT path FROM sources").fetchall() == [("a.txt",)]
+    assert upgraded.execute("SELECT count(*) FROM source_paths").fetchone() == (0,)

@@ -229,3 +229,22 @@ def test_parallel_import_gives_the_same_case_as_serial(folder, tmp_path, spy_ext
     assert counts(serial) == counts(parallel)
     assert [(e.name, e.mentions, e.aliases) for e in queries.list_entities(serial)] == [
         (e.name, e.mentions, e.aliases) for e in queries.list_entities(parallel)]
+
+
+def test_duplicate_files_are_stored_once_with_both_paths(folder, case_path, spy_extractor):
+    (folder / "copy-of-a.txt").write_text(DOC_A, encoding="utf-8")
+    conn = open_case(case_path, create=True)
+    summary = import_paths(conn, [folder], extractor=spy_extractor)
+    assert summary.count("imported") == 2 and summary.count("duplicate") == 1
+    sources = queries.list_sources(conn)
+    assert len(sources) == 2
+    a = next(s for s in sources if s.path.endswith("/a.txt"))
+    assert [Path(p).name for p in a.also_at] == ["copy-of-a.txt"]
+    before = counts(conn)
+    again = import_paths(conn, [folder], extractor=spy_extractor)
+    assert again.count("unchanged") == 3 and counts(conn) == before
+    # The copy changes: it becomes a document of its own and stops being a duplicate.
+    (folder / "copy-of-a.txt").write_text(DOC_A + "\nPS: Wang Lei in Paris.\n", encoding="utf-8")
+    import_paths(conn, [folder], extractor=spy_extractor)
+    sources = queries.list_sources(conn)
+    assert len(sources) == 3 and all(not s.also_at for s in sources)

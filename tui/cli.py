@@ -231,10 +231,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         _json_out(data)
         return EXIT_PARTIAL if summary.failed or missing else EXIT_OK
     skipped = summary.count("skipped")
+    duplicates = summary.count("duplicate")
     mb = data["bytes"] / 1e6  # type: ignore[operator]
     print(
         f"imported {summary.count('imported')}, unchanged {summary.count('unchanged')}, "
         f"failed {len(summary.failed) + len(missing)}"
+        + (f", duplicates {duplicates} (same bytes, stored once)" if duplicates else "")
         + (f", skipped {skipped} (unsupported format)" if skipped else "")
         + f": {data['passages']} passages, {data['mentions']} mentions, {mb:.1f} MB "
         f"in {summary.seconds:.1f} s -> {visible_line(str(_case_path(args)))}"
