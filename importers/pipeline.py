@@ -24,6 +24,7 @@ from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
 from casework.importers.link import co_mentions
 from casework.importers.readers import ReadError, ReadResult, reader_for
+from casework.importers.relations import typed_relations
 from casework.importers.resolve import (
     CaseCandidate,
     DocEntity,
@@ -214,7 +215,7 @@ def prepare(task: Task, extractor: Extractor) -> Prepared:
         segments = segment(text, result.page_starts)
         mentions = extractor.extract(text)
         entities = resolve_document(text, mentions, [s for _, s in stated])
-        relations = _relations(result, stated, entities)
+        relations = _relations(result, stated, entities) + typed_relations(text, entities)
     except ReadError as exc:
         out.failure = str(exc) or "unreadable"
         return out
