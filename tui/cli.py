@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help="import files and folders into the case")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--extractor", default="rules", help="entity extractor (default: rules)")
+    p.add_argument("--extractor", default="rules",
+                   help="entity extractor: rules (default, built in) or spacy:MODEL "
+                   "(an installed spaCy model)")
     p.add_argument(
         "--jobs",
         type=int,
@@ -263,7 +265,14 @@ def _extractor(spec: str) -> Any:
         from casework.importers.pipeline import default_extractor
 
         return default_extractor()
-    raise UserError(f"unknown extractor {spec!r} (available: rules)")
+    if spec.startswith("spacy:") and len(spec) > len("spacy:"):
+        from casework.importers.extract.spacy_backend import SpacyExtractor, SpacyUnavailable
+
+        try:
+            return SpacyExtractor(spec.removeprefix("spacy:"))
+        except SpacyUnavailable as exc:
+            raise UserError(str(exc)) from None
+    raise UserError(f"unknown extractor {spec!r} (available: rules, spacy:MODEL)")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
