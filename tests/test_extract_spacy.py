@@ -19,14 +19,16 @@ from casework.tui.cli import main  # noqa: E402
 def ruler_pipeline():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "PERSON", "pattern": "Henri M."},
-        {"label": "PERSON", "pattern": [{"LOWER": "wang"}, {"LOWER": "lei"}]},
-        {"label": "ORG", "pattern": "DGSE"},
-        {"label": "GPE", "pattern": "Paris"},
-        {"label": "NORP", "pattern": "French"},
-        {"label": "MONEY", "pattern": [{"TEXT": "€"}, {"LIKE_NUM": True}]},
-    ])
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Henri M."},
+            {"label": "PERSON", "pattern": [{"LOWER": "wang"}, {"LOWER": "lei"}]},
+            {"label": "ORG", "pattern": "DGSE"},
+            {"label": "GPE", "pattern": "Paris"},
+            {"label": "NORP", "pattern": "French"},
+            {"label": "MONEY", "pattern": [{"TEXT": "€"}, {"LIKE_NUM": True}]},
+        ]
+    )
     return nlp
 
 
@@ -34,8 +36,13 @@ def test_labels_map_to_kinds_and_offsets_hold(ruler_pipeline) -> None:
     text = "The French officer Henri M. of the DGSE met Wang Lei in Paris and took € 5000."
     mentions = SpacyExtractor(ruler_pipeline).extract(text)
     got = [(m.text, m.kind) for m in mentions]
-    assert got == [("Henri M.", "person"), ("DGSE", "organization"), ("Wang Lei", "person"),
-                   ("Paris", "place"), ("€ 5000", "money")]
+    assert got == [
+        ("Henri M.", "person"),
+        ("DGSE", "organization"),
+        ("Wang Lei", "person"),
+        ("Paris", "place"),
+        ("€ 5000", "money"),
+    ]
     assert all(text[m.start : m.end] == m.text for m in mentions)
     assert all(m.extractor.startswith("spacy:") for m in mentions)
 
@@ -46,13 +53,25 @@ def test_the_pipeline_imports_with_the_spacy_backend(ruler_pipeline, tmp_path: P
     summary = import_paths(conn, [tmp_path / "a.txt"], extractor=SpacyExtractor(ruler_pipeline))
     assert summary.count("imported") == 1
     names = {(e.name, e.kind) for e in queries.list_entities(conn)}
-    assert names == {("Henri M.", "person"), ("DGSE", "organization"), ("Wang Lei", "person"),
-                     ("Paris", "place")}
+    assert names == {
+        ("Henri M.", "person"),
+        ("DGSE", "organization"),
+        ("Wang Lei", "person"),
+        ("Paris", "place"),
+    }
 
 
 def test_a_model_that_is_not_installed_is_a_clear_error(tmp_path: Path, capsys) -> None:
     (tmp_path / "a.txt").write_text("Henri M.")
-    code = main(["import", str(tmp_path / "a.txt"), "--db", str(tmp_path / "c.db"),
-                 "--extractor", "spacy:xx_no_such_model"])
+    code = main(
+        [
+            "import",
+            str(tmp_path / "a.txt"),
+            "--db",
+            str(tmp_path / "c.db"),
+            "--extractor",
+            "spacy:xx_no_such_model",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "not installed" in err and "never downloads" in err
