@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import FOIA, need_corpus, peak_rss_mb, table, write_result  # noqa: E402
+from common import FOIA, need_corpus, peak_rss_mb, table, write_result
 
-from casework.db import queries  # noqa: E402
-from casework.db.connection import import_lock, open_case  # noqa: E402
-from casework.importers.pipeline import import_paths  # noqa: E402
+from casework.db import queries
+from casework.db.connection import import_lock, open_case
+from casework.importers.pipeline import import_paths
 
 
 def foia_files(limit: int | None) -> list[Path]:
@@ -49,7 +49,8 @@ def main() -> int:
         conn.close()
         db_size = db.stat().st_size
     children_cpu = (cpu1.children_user + cpu1.children_system) - (
-        cpu0.children_user + cpu0.children_system)
+        cpu0.children_user + cpu0.children_system
+    )
     result = {
         "files": len(files),
         "input_mb": round(size / 1e6, 1),

@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentiles, table, write_result  # noqa: E402
+from common import percentiles, table, write_result
 
-from casework.db import queries  # noqa: E402
-from casework.db.connection import open_case  # noqa: E402
-from casework.db.names import name_index  # noqa: E402
+from casework.db import queries
+from casework.db.connection import open_case
+from casework.db.names import name_index
 
 LENGTHS = (1, 2, 3, 6, 12)
 
@@ -51,12 +51,21 @@ def main() -> int:
     index_s = time.perf_counter() - t
     queries.search(conn, "warm up")
 
-    rows, result = [], {"case": str(args.case), "passages": stats.passages,
-                        "entities": stats.entities, "name_index_build_s": round(index_s, 2)}
+    rows, result = (
+        [],
+        {
+            "case": str(args.case),
+            "passages": stats.passages,
+            "entities": stats.entities,
+            "name_index_build_s": round(index_s, 2),
+        },
+    )
     exact_first = 0
     for length in LENGTHS:
-        for label, make in (("name", lambda n, k=length: n[:k].lower()),
-                            ("name+typo", lambda n, k=length: typo(n[:k].lower(), rng))):
+        for label, make in (
+            ("name", lambda n, k=length: n[:k].lower()),
+            ("name+typo", lambda n, k=length: typo(n[:k].lower(), rng)),
+        ):
             if label == "name+typo" and length < 6:
                 continue
             samples = []
@@ -86,8 +95,10 @@ def main() -> int:
     rows.append(("passage word", "5+", p["p50"], p["p95"], p["max"]))
     result["passage_word"] = p
     table(rows, ("query", "chars", "p50 ms", "p95 ms", "max ms"))
-    print(f"exact name ranked first: {result['exact_name_first']}; "
-          f"name index built in {index_s:.2f} s")
+    print(
+        f"exact name ranked first: {result['exact_name_first']}; "
+        f"name index built in {index_s:.2f} s"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         lines = Path(tmp) / "passages.txt"
@@ -103,9 +114,12 @@ def main() -> int:
             for w in word_queries[:10]:
                 t = time.perf_counter()
                 with lines.open() as src:
-                    subprocess.run([*argv, w.lower()] if argv[0] == "fzf" else
-                                   [*argv, w.lower(), str(lines)],
-                                   stdin=src, stdout=subprocess.PIPE, check=False)
+                    subprocess.run(
+                        [*argv, w.lower()] if argv[0] == "fzf" else [*argv, w.lower(), str(lines)],
+                        stdin=src,
+                        stdout=subprocess.PIPE,
+                        check=False,
+                    )
                 samples.append((time.perf_counter() - t) * 1000)
             p = percentiles(samples)
             tools.append((tool, p["p50"], p["p95"]))

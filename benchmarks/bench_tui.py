@@ -103,24 +103,39 @@ def main() -> int:
         script.write_text(PAINT)
         for _ in range(args.starts):
             report = Path(tmp) / "paint.json"
-            subprocess.run([sys.executable, str(script), str(args.case), str(time.time()),
-                            str(report)], capture_output=True, check=True)
+            subprocess.run(
+                [sys.executable, str(script), str(args.case), str(time.time()), str(report)],
+                capture_output=True,
+                check=True,
+            )
             starts.append(json.loads(report.read_text()))
     paint = percentiles([s["paint_s"] * 1000 for s in starts])
     ready = percentiles([s["ready_s"] * 1000 for s in starts])
     rss = max(s["rss_mb"] for s in starts)
     table(
-        [("keystroke to results", keys["p50"], keys["p95"], keys["max"]),
-         ("first paint", paint["p50"], paint["p95"], paint["max"]),
-         ("search ready", ready["p50"], ready["p95"], ready["max"])],
+        [
+            ("keystroke to results", keys["p50"], keys["p95"], keys["max"]),
+            ("first paint", paint["p50"], paint["p95"], paint["max"]),
+            ("search ready", ready["p50"], ready["p95"], ready["max"]),
+        ],
         ("measure (ms)", "p50", "p95", "max"),
     )
-    print(f"RSS after search is ready: {rss:.0f} MB  "
-          f"({stats.passages} passages, {stats.entities} entities)")
-    path = write_result("tui", {"case": str(args.case), "passages": stats.passages,
-                                "entities": stats.entities, "keystroke_ms": keys,
-                                "first_paint_ms": paint, "search_ready_ms": ready,
-                                "rss_mb": round(rss, 1)})
+    print(
+        f"RSS after search is ready: {rss:.0f} MB  "
+        f"({stats.passages} passages, {stats.entities} entities)"
+    )
+    path = write_result(
+        "tui",
+        {
+            "case": str(args.case),
+            "passages": stats.passages,
+            "entities": stats.entities,
+            "keystroke_ms": keys,
+            "first_paint_ms": paint,
+            "search_ready_ms": ready,
+            "rss_mb": round(rss, 1),
+        },
+    )
     print(f"written: {path}")
     return 0
 

@@ -28,7 +28,7 @@ def peak_rss_mb() -> float:
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {
         "n": len(ordered),
         "p50": round(statistics.median(ordered), 2),
@@ -46,8 +46,9 @@ def write_result(name: str, data: dict[str, object]) -> Path:
 
 def table(rows: list[tuple[object, ...]], headers: tuple[str, ...]) -> None:
     cells = [[str(c) for c in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
-              for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     for r in cells:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))

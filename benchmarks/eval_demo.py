@@ -69,10 +69,13 @@ def evaluate(db_path: Path) -> dict[str, object]:
         per_kind[kind] = {
             "precision": tp[kind] / n_pred if n_pred else 0.0,
             "recall": n_found / n_gold if n_gold else 0.0,
-            "predicted": n_pred, "gold": n_gold, "found": n_found,
+            "predicted": n_pred,
+            "gold": n_gold,
+            "found": n_found,
             "false_positives": fp[kind],
-            "missed": sorted(g["name"] for g in gold["entities"]
-                             if g["kind"] == kind and g["key"] not in found),
+            "missed": sorted(
+                g["name"] for g in gold["entities"] if g["kind"] == kind and g["key"] not in found
+            ),
         }
     all_pred = sum(v["predicted"] for v in per_kind.values())
     all_tp = sum(tp.values())
@@ -95,11 +98,13 @@ def evaluate(db_path: Path) -> dict[str, object]:
         "recall": both / same_gold if same_gold else 1.0,
     }
     distinct_merged = [
-        pair for pair in gold.get("distinct", [])
+        pair
+        for pair in gold.get("distinct", [])
         if pred_of_alias.get(key(pair[0]), set()) & pred_of_alias.get(key(pair[1]), set())
     ]
     same_kept = [
-        pair for pair in gold.get("same", [])
+        pair
+        for pair in gold.get("same", [])
         if pred_of_alias.get(key(pair[0]), set()) & pred_of_alias.get(key(pair[1]), set())
     ]
     return {
@@ -108,8 +113,11 @@ def evaluate(db_path: Path) -> dict[str, object]:
         "pairwise": pairwise,
         "wrong_merges": wrong_merges,
         "distinct_merged": distinct_merged,
-        "same_pairs": {"kept": len(same_kept), "total": len(gold.get("same", [])),
-                       "split": [p for p in gold.get("same", []) if p not in same_kept]},
+        "same_pairs": {
+            "kept": len(same_kept),
+            "total": len(gold.get("same", [])),
+            "split": [p for p in gold.get("same", []) if p not in same_kept],
+        },
     }
 
 
@@ -117,15 +125,18 @@ def report(result: dict[str, object], verbose: bool) -> None:
     per_kind = result["per_kind"]
     print(f"{'kind':<14}{'precision':>10}{'recall':>8}{'pred':>6}{'gold':>6}")
     for kind, r in per_kind.items():
-        print(f"{kind:<14}{r['precision']:>10.3f}{r['recall']:>8.3f}{r['predicted']:>6}"
-              f"{r['gold']:>6}")
+        print(
+            f"{kind:<14}{r['precision']:>10.3f}{r['recall']:>8.3f}{r['predicted']:>6}{r['gold']:>6}"
+        )
     o = result["overall"]
     print(f"{'all':<14}{o['precision']:>10.3f}{o['recall']:>8.3f}")
     p = result["pairwise"]
-    print(f"\nresolution: pairwise precision {p['precision']:.3f}, recall {p['recall']:.3f}; "
-          f"wrong merges {len(result['wrong_merges'])}; gold distinct pairs merged "
-          f"{len(result['distinct_merged'])}; gold same pairs kept "
-          f"{result['same_pairs']['kept']}/{result['same_pairs']['total']}")
+    print(
+        f"\nresolution: pairwise precision {p['precision']:.3f}, recall {p['recall']:.3f}; "
+        f"wrong merges {len(result['wrong_merges'])}; gold distinct pairs merged "
+        f"{len(result['distinct_merged'])}; gold same pairs kept "
+        f"{result['same_pairs']['kept']}/{result['same_pairs']['total']}"
+    )
     for w in result["wrong_merges"]:
         print(f"  wrong merge: {w['entity']} ({w['kind']}) holds {', '.join(w['gold'])}")
     for pair in result["distinct_merged"]:

@@ -455,3 +455,11 @@ def iter_links(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str, int, l
 
 def entity_aliases(conn: sqlite3.Connection, entity_id: int) -> list[Alias]:
     return _aliases_for(conn, [entity_id]).get(entity_id, [])
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """PRAGMA quick_check: ['ok'] for a sound file."""
+    try:
+        return [r[0] for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]

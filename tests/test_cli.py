@@ -69,8 +69,7 @@ def test_search_tolerates_a_typo(imported, capsys) -> None:
     assert hits[0]["type"] == "entity" and hits[0]["name"] == "Fiona McCallum"
     assert hits[0]["kind"] == "person"
     assert {"type", "id", "name", "kind", "score", "source_id"} <= set(hits[0])
-    passages = run_json(capsys, "search", "Brazzaville", "--kind", "passage",
-                        "--db", str(imported))
+    passages = run_json(capsys, "search", "Brazzaville", "--kind", "passage", "--db", str(imported))
     assert passages and all(h["type"] == "passage" for h in passages)
     assert all("Brazzaville" in h["text"] for h in passages)
 
@@ -84,7 +83,8 @@ def test_show_lists_mentions_from_every_source_with_correct_offsets(imported, do
     sources = run_json(capsys, "sources", "--db", str(imported))
     path_of = {s["id"]: Path(s["path"]) for s in sources}
     named_in = {
-        sid for sid, p in path_of.items()
+        sid
+        for sid, p in path_of.items()
         if any(v in p.read_text(encoding="utf-8") for v in ("Pierre-Mar", "Pierre Marie H"))
     }
     assert {m["source_id"] for m in entity["mentions"]} == named_in
@@ -133,8 +133,9 @@ def test_case_path_defaults_to_the_environment(imported, capsys, monkeypatch) ->
         (["import", "nowhere/at/all"], "nowhere/at/all: no such file or directory"),
     ],
 )
-def test_user_errors_are_one_line_without_traceback(args, message, imported, capsys,
-                                                    monkeypatch, tmp_path) -> None:
+def test_user_errors_are_one_line_without_traceback(
+    args, message, imported, capsys, monkeypatch, tmp_path
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CASEWORK_DB", str(imported))
     code, _, err = run(capsys, *args)
@@ -169,8 +170,9 @@ def test_an_import_with_a_failure_exits_2_and_lists_it(tmp_path, capsys) -> None
 
 
 def test_version_and_module_entry_point() -> None:
-    out = subprocess.run([sys.executable, "-m", "casework", "--version"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "casework", "--version"], capture_output=True, text=True, check=True
+    ).stdout
     assert out.startswith("casework ")
 
 
@@ -181,14 +183,15 @@ def test_the_cli_does_not_import_textual_for_queries(imported) -> None:
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     env = {**os.environ}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
 
 
 def test_db_and_importers_never_import_textual() -> None:
-    code = ("import sys, casework.db.queries, casework.db.writer, casework.importers.pipeline; "
-            "bad = [m for m in ('textual', 'rich') if m in sys.modules]; assert not bad, bad")
+    code = (
+        "import sys, casework.db.queries, casework.db.writer, casework.importers.pipeline; "
+        "bad = [m for m in ('textual', 'rich') if m in sys.modules]; assert not bad, bad"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

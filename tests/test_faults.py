@@ -31,8 +31,9 @@ def test_a_second_importer_is_refused(case_path: Path, tmp_path: Path, capsys) -
     assert main(["import", str(tmp_path / "a.txt"), "--db", str(case_path)]) == 0
 
 
-def test_a_damaged_case_is_detected_and_never_written(case_path: Path, tmp_path: Path,
-                                                      capsys, spy_extractor) -> None:
+def test_a_damaged_case_is_detected_and_never_written(
+    case_path: Path, tmp_path: Path, capsys, spy_extractor
+) -> None:
     (tmp_path / "a.txt").write_text("Henri M. met Pierre-Marie H. in Paris.\n\n" * 400)
     conn = open_case(case_path, create=True)
     import_paths(conn, [tmp_path / "a.txt"], extractor=spy_extractor)
@@ -53,8 +54,9 @@ def test_a_damaged_case_is_detected_and_never_written(case_path: Path, tmp_path:
     assert main(["check", "--db", str(case_path)]) == 1
 
 
-def test_disk_full_is_reported_and_earlier_documents_survive(case_path: Path, tmp_path: Path,
-                                                             spy_extractor) -> None:
+def test_disk_full_is_reported_and_earlier_documents_survive(
+    case_path: Path, tmp_path: Path, spy_extractor
+) -> None:
     conn = open_case(case_path, create=True)
     (tmp_path / "small.txt").write_text("Henri M. met Pierre-Marie H. in Paris.")
     import_paths(conn, [tmp_path / "small.txt"], extractor=spy_extractor)
@@ -66,7 +68,10 @@ def test_disk_full_is_reported_and_earlier_documents_survive(case_path: Path, tm
     assert summary.failed and "disk full" in (summary.failed[0].reason or "")
     after = queries.stats(conn)
     assert (after.sources, after.passages, after.mentions) == (
-        before.sources, before.passages, before.mentions)
+        before.sources,
+        before.passages,
+        before.mentions,
+    )
     assert queries.integrity(conn) == (["ok"], [])
 
 
@@ -94,8 +99,9 @@ def test_sigkill_mid_import_leaves_whole_documents_and_a_rerun_completes(tmp_pat
     folder.mkdir()
     for i in range(60):
         (folder / f"d{i:03}.txt").write_text(
-            f"Report {i}\n\n" + "Henri M. met Pierre-Marie H. in Paris on 22 December 2017.\n\n"
-            * 40)
+            f"Report {i}\n\n"
+            + "Henri M. met Pierre-Marie H. in Paris on 22 December 2017.\n\n" * 40
+        )
     db = tmp_path / "case.db"
     script = WRITER.format(tests=str(Path(__file__).parent), db=str(db), folder=str(folder))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

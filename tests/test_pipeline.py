@@ -155,8 +155,9 @@ def test_latin1_and_utf16_text_decode(tmp_path, case_path, spy_extractor) -> Non
     assert texts["u16.txt"] == "Henri M. à Paris."
 
 
-def test_stated_entities_and_relations_are_written_with_evidence(tmp_path, case_path,
-                                                                 spy_extractor, monkeypatch):
+def test_stated_entities_and_relations_are_written_with_evidence(
+    tmp_path, case_path, spy_extractor, monkeypatch
+):
     from casework.importers import readers
     from casework.importers.readers.base import (
         ReadResult,
@@ -169,9 +170,12 @@ def test_stated_entities_and_relations_are_written_with_evidence(tmp_path, case_
         text = data.decode()
         a, b = text.index("Acme Holdings"), text.index("Henri M.")
         return ReadResult(
-            text=text, format="records",
-            entities=[StatedEntity("c1", "organization", "Acme Holdings", ("ACME",)),
-                      StatedEntity("p1", "person", "Henri M.", ("henri.m@example.org",))],
+            text=text,
+            format="records",
+            entities=[
+                StatedEntity("c1", "organization", "Acme Holdings", ("ACME",)),
+                StatedEntity("p1", "person", "Henri M.", ("henri.m@example.org",)),
+            ],
             spans=[StatedSpan("c1", a, a + 13), StatedSpan("p1", b, b + 8)],
             relations=[StatedRelation("p1", "c1", "owner", b, b + 8)],
         )
@@ -220,7 +224,8 @@ def test_incremental_counts_equal_a_full_recount(folder, case_path, spy_extracto
 def test_parallel_import_gives_the_same_case_as_serial(folder, tmp_path, spy_extractor) -> None:
     for i in range(12):
         (folder / f"extra{i:02}.txt").write_text(
-            f"Note {i}\n\nHenri M. met Wang Lei in Paris.\n\nPierre-Mar H paid €120,000.\n")
+            f"Note {i}\n\nHenri M. met Wang Lei in Paris.\n\nPierre-Mar H paid €120,000.\n"
+        )
     serial = open_case(tmp_path / "serial.db", create=True)
     parallel = open_case(tmp_path / "parallel.db", create=True)
     s1 = import_paths(serial, [folder], extractor=spy_extractor, jobs=1)
@@ -228,7 +233,8 @@ def test_parallel_import_gives_the_same_case_as_serial(folder, tmp_path, spy_ext
     assert [f.path for f in s1.files] == [f.path for f in s2.files]
     assert counts(serial) == counts(parallel)
     assert [(e.name, e.mentions, e.aliases) for e in queries.list_entities(serial)] == [
-        (e.name, e.mentions, e.aliases) for e in queries.list_entities(parallel)]
+        (e.name, e.mentions, e.aliases) for e in queries.list_entities(parallel)
+    ]
 
 
 def test_duplicate_files_are_stored_once_with_both_paths(folder, case_path, spy_extractor):

@@ -180,6 +180,12 @@ def test_a_given_name_alone_joins_the_one_person_it_starts() -> None:
 
 def test_a_given_name_shared_by_two_people_stays_apart() -> None:
     doc = "Marc Durand and Marc Leroy met. Marc left first."
-    ents = resolve_document(doc, [m("Marc Durand", doc, "person"), m("Marc Leroy", doc, "person"),
-                                  m("Marc", doc, "person", 2)])
+    ents = resolve_document(
+        doc,
+        [
+            m("Marc Durand", doc, "person"),
+            m("Marc Leroy", doc, "person"),
+            m("Marc", doc, "person", 2),
+        ],
+    )
     assert len(ents) == 3

@@ -73,7 +73,13 @@ def test_score_prefers_whole_words_and_forgives_typos() -> None:
 
 
 def test_short_queries_use_prefixes_most_mentioned_first() -> None:
-    index = NameIndex([(1, "Joan Rivers", "joan rivers", 1), (2, "John Smith", "john smith", 9),
-                       (3, "Anna Jo", "anna jo", 3), (4, "Pat Ojo", "pat ojo", 50)])
+    index = NameIndex(
+        [
+            (1, "Joan Rivers", "joan rivers", 1),
+            (2, "John Smith", "john smith", 9),
+            (3, "Anna Jo", "anna jo", 3),
+            (4, "Pat Ojo", "pat ojo", 50),
+        ]
+    )
     # A whole word "Jo" first, then names with a word starting "jo", most mentioned first.
     assert [m.entity_id for m in index.search("jo")] == [3, 2, 1]

@@ -35,23 +35,30 @@ class TestExplorer:
         assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=run(open_pierre))
 
     def test_entity_120x40(self, snap_compare, demo_db) -> None:
-        assert snap_compare(make_app(demo_db), terminal_size=(120, 40),
-                            run_before=run(open_pierre))
+        assert snap_compare(make_app(demo_db), terminal_size=(120, 40), run_before=run(open_pierre))
 
 
 class TestDialogs:
     def test_document_80x24(self, snap_compare, demo_db) -> None:
-        assert snap_compare(make_app(demo_db), terminal_size=(80, 24),
-                            run_before=run(open_pierre, lambda p: press(p, "o"),
-                                           lambda p: press(p, "n")))
+        assert snap_compare(
+            make_app(demo_db),
+            terminal_size=(80, 24),
+            run_before=run(open_pierre, lambda p: press(p, "o"), lambda p: press(p, "n")),
+        )
 
     def test_link_picker_80x24(self, snap_compare, demo_db) -> None:
-        assert snap_compare(make_app(demo_db), terminal_size=(80, 24),
-                            run_before=run(open_pierre, lambda p: press(p, "g", "h")))
+        assert snap_compare(
+            make_app(demo_db),
+            terminal_size=(80, 24),
+            run_before=run(open_pierre, lambda p: press(p, "g", "h")),
+        )
 
     def test_help_80x24(self, snap_compare, demo_db) -> None:
         async def to_results(pilot) -> None:
             pilot.app.screen.query_one("#results").focus()
 
-        assert snap_compare(make_app(demo_db), terminal_size=(80, 24),
-                            run_before=run(to_results, lambda p: press(p, "question_mark")))
+        assert snap_compare(
+            make_app(demo_db),
+            terminal_size=(80, 24),
+            run_before=run(to_results, lambda p: press(p, "question_mark")),
+        )

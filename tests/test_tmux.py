@@ -17,8 +17,9 @@ SESSION = f"casework-test-{os.getpid()}"
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", SESSION, *args], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["tmux", "-L", SESSION, *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def screen() -> str:
@@ -38,8 +39,10 @@ def wait_for(text: str, timeout: float = 15.0) -> str:
 def test_casework_open_in_a_real_terminal(demo_db: Path, tmp_path: Path) -> None:
     casework = Path(sys.executable).with_name("casework")
     done = tmp_path / "done"
-    command = (f"NO_COLOR=1 TERM=xterm {casework} open {demo_db}; "
-               f"echo rc=$? > {done}; clear; echo SHELL-BACK; sleep 30")
+    command = (
+        f"NO_COLOR=1 TERM=xterm {casework} open {demo_db}; "
+        f"echo rc=$? > {done}; clear; echo SHELL-BACK; sleep 30"
+    )
     tmux("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command)
     try:
         wait_for("Results")

@@ -191,7 +191,8 @@ async def test_only_the_newest_keystrokes_results_are_shown(demo_db, monkeypatch
         await pilot.press(*"henri")
         await settle(pilot)
         assert pilot.app.screen.query_one("#results").border_title.endswith(
-            f"{len(options(pilot.app, '#results'))}")
+            f"{len(options(pilot.app, '#results'))}"
+        )
         assert options(pilot.app, "#results")[0].startswith("Henri M.")
         assert applied[-1] == "henri"
 

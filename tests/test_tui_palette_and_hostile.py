@@ -50,8 +50,9 @@ HOSTILE = (
 )
 
 
-async def test_hostile_text_is_shown_literally_with_escapes_visible(tmp_path: Path,
-                                                                    spy_extractor) -> None:
+async def test_hostile_text_is_shown_literally_with_escapes_visible(
+    tmp_path: Path, spy_extractor
+) -> None:
     (tmp_path / "evil.txt").write_text(HOSTILE, encoding="utf-8")
     case = tmp_path / "evil.db"
     conn = open_case(case, create=True)

@@ -54,7 +54,9 @@ async def open_entity(pilot: Pilot, text: str, name: str) -> None:
             results.highlighted = i
             break
     else:
-        raise AssertionError(f"{name!r} not in results for {text!r}: {options(pilot.app, '#results')}")
+        raise AssertionError(
+            f"{name!r} not in results for {text!r}: {options(pilot.app, '#results')}"
+        )
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)

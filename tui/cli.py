@@ -83,9 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help="import files and folders into the case")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--extractor", default="rules",
-                   help="entity extractor: rules (default, built in) or spacy:MODEL "
-                   "(an installed spaCy model)")
+    p.add_argument(
+        "--extractor",
+        default="rules",
+        help="entity extractor: rules (default, built in) or spacy:MODEL "
+        "(an installed spaCy model)",
+    )
     p.add_argument(
         "--jobs",
         type=int,

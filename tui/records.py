@@ -106,7 +106,11 @@ def entity_record(detail: EntityDetail, cards: list[PassageCard]) -> RecordData:
         id=detail.id,
         title=detail.name,
         header=Content("\n").join(lines),
-        links=[(f"e:{link.entity_id}", link_prompt(link), link.name) for link in detail.links],
+        # one entity can be linked twice (co-mentioned and a typed relation): ids stay unique
+        links=[
+            (f"e:{link.entity_id}:{i}", link_prompt(link), link.name)
+            for i, link in enumerate(detail.links)
+        ],
         links_title=f"Links ({len(detail.links)})",
         passages=cards,
         passages_title=f"Passages ({len(cards)} in {len(sources)} source"

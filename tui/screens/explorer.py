@@ -32,6 +32,7 @@ from casework.tui.records import (
     load_passage,
     passage_record,
 )
+from casework.tui.sanitize import visible_line
 from casework.tui.text import KIND_LABELS, join, plain, styled
 from casework.tui.widgets.lists import CaseList, parse_ref
 from casework.tui.widgets.search_box import SearchBox
@@ -151,6 +152,21 @@ class ExplorerScreen(Screen[None]):
         self.query_one("#record-header", Static).border_title = "Record"
         self.query_one("#search", SearchBox).cursor_blink = self.case.cursor_blink
         self.run_search("")
+        self.check_case()
+
+    @work(group="check", exit_on_error=False)
+    async def check_case(self) -> None:
+        """quick_check after the first paint: a damaged case is said at once, not found later."""
+        messages = await self.case.reader.run(queries.quick_check, lane="record")
+        if messages != ["ok"]:
+            self.notify(
+                "This case file is damaged (quick_check: "
+                f"{visible_line(messages[0])[:80]}). Run `casework check`; nothing is written.",
+                title="Damaged case",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
 
     # -- search -----------------------------------------------------------------
 
