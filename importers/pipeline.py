@@ -15,15 +15,19 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 
 from casework.db.normalise import last_token, normalise_name
 from casework.db.writer import CaseWriter, PassageRecord, SourceRecord, SourceState
+from casework.importers.archives import ArchiveLimits, expand, is_archive
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
+from casework.importers.headers import header_parties
 from casework.importers.link import co_mentions
 from casework.importers.readers import ReadError, ReadResult, reader_for
+from casework.importers.readers.mail import attachments as mail_attachments
 from casework.importers.relations import typed_relations
 from casework.importers.resolve import (
     CaseCandidate,
@@ -36,6 +40,18 @@ from casework.importers.resolve import (
 from casework.importers.segment import Segment, normalise_text, segment
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_NESTING = 4  # attachments of attachments, archives in e-mails: how deep we follow
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """Caps that keep one hostile file from taking the import down with it."""
+
+    max_bytes: int = MAX_FILE_BYTES  # per file, archives included
+    archive: ArchiveLimits = field(default_factory=ArchiveLimits)
+    # Seconds one file (with its attachments or members) may take to read and
+    # extract; None runs in process without a limit. Only enforced in workers.
+    timeout: float | None = None
 
 
 @dataclass(slots=True)
@@ -46,6 +62,9 @@ class FileOutcome:
     passages: int = 0
     mentions: int = 0
     bytes: int = 0
+    # Bytes of the file given on the command line that this outcome finishes
+    # (0 for an archive member or attachment that is not the last): progress.
+    read: int = 0
 
 
 @dataclass(slots=True)
@@ -92,22 +111,34 @@ def import_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     jobs: int = 1,
+    limits: ImportLimits | None = None,
 ) -> ImportSummary:
     """Import every file under `paths`; failures are recorded and reported, never fatal.
 
-    With `jobs` > 1, reading and extraction run in that many worker processes
-    while this process writes, one document per transaction, in file order.
+    With `jobs` > 1 (or a time limit), reading and extraction run in worker
+    processes while this process writes, one document per transaction, in file
+    order. Archive members and e-mail attachments are documents of their own,
+    keyed `archive/member` and `message/attachment`.
     """
     extractor = extractor or default_extractor()
+    limits = limits or ImportLimits(max_bytes=max_bytes)
     writer = CaseWriter(conn)
     summary = ImportSummary()
     t0 = time.perf_counter()
-    tasks = _tasks(writer, discover(paths), max_bytes)
-    for item in _prepare_all(tasks, extractor, jobs):
-        outcome = item if isinstance(item, FileOutcome) else write_prepared(writer, item)
-        summary.files.append(outcome)
-        if on_file:
-            on_file(outcome)
+    tasks = _tasks(writer, discover(paths), limits.max_bytes)
+    for item in _prepare_all(tasks, extractor, jobs, limits):
+        if isinstance(item, FileOutcome):
+            item.read = item.bytes
+            outcomes = [item]
+        else:
+            outcomes = list(write_tree(writer, item)) or [
+                FileOutcome(item.key, "skipped", "archive holds no file")
+            ]
+            outcomes[-1].read = item.size
+        for outcome in outcomes:
+            summary.files.append(outcome)
+            if on_file:
+                on_file(outcome)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -121,6 +152,7 @@ class Task:
     data: bytes
     sha: str
     state: SourceState | None
+    depth: int = 0
 
 
 @dataclass(slots=True)
@@ -134,11 +166,14 @@ class Prepared:
     state: SourceState | None
     extractor: str
     failure: str | None = None
+    skip: str | None = None  # not a document we read (a member of unknown format)
+    container: bool = False  # an archive: its members are the documents
     record: SourceRecord | None = None
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
     entities: list[DocEntity] = field(default_factory=list)
     relations: list[tuple[DocEntity, DocEntity, str, int]] = field(default_factory=list)
+    children: list[Prepared] = field(default_factory=list)  # attachments, archive members
 
 
 def _tasks(
@@ -155,7 +190,7 @@ def _tasks(
         if not path.is_file():
             yield FileOutcome(key, "failed", "not a regular file")
             continue
-        if reader_for(path) is None:
+        if reader_for(path) is None and not is_archive(path.name):
             suffix = path.suffix or "no extension"
             yield FileOutcome(key, "skipped", f"unsupported format ({suffix})")
             continue
@@ -174,22 +209,33 @@ def _tasks(
 def task_for(writer: CaseWriter, key: str, name: str, data: bytes) -> Task | FileOutcome:
     """A Task, or 'unchanged' when the case already holds these exact bytes under `key`."""
     sha = hashlib.sha256(data).hexdigest()
+    decided = _decide(writer, key, sha, len(data))
+    if isinstance(decided, FileOutcome):
+        return decided
+    return Task(key, name, data, sha, decided.state)
+
+
+@dataclass(slots=True)
+class _Go:
+    state: SourceState | None
+
+
+def _decide(writer: CaseWriter, key: str, sha: str, size: int) -> FileOutcome | _Go:
+    """Unchanged, a duplicate of a stored source (recorded now), or go ahead."""
     state = writer.source_state(key)
     if state and state.status == "ok" and state.sha256 == sha:
-        return FileOutcome(key, "unchanged", bytes=len(data))
+        return FileOutcome(key, "unchanged", bytes=size)
     if state is None or state.status == "failed":
         if writer.known_duplicate(key, sha):
-            return FileOutcome(key, "unchanged", bytes=len(data))
+            return FileOutcome(key, "unchanged", bytes=size)
         original = writer.duplicate_of(sha, key)
         if original is not None:
             with writer.document():
                 writer.add_duplicate_path(original.id, key)
                 if state is not None:
                     writer.remove_source(state.id)  # an earlier failure of this path
-            return FileOutcome(
-                key, "duplicate", f"same bytes as source {original.id}", bytes=len(data)
-            )
-    return Task(key, name, data, sha, state)
+            return FileOutcome(key, "duplicate", f"same bytes as source {original.id}", bytes=size)
+    return _Go(state)
 
 
 def import_data(
@@ -199,19 +245,28 @@ def import_data(
     task = task_for(writer, key, name, data)
     if isinstance(task, FileOutcome):
         return task
-    return write_prepared(writer, prepare(task, extractor))
+    outcomes = list(write_tree(writer, prepare(task, extractor)))
+    return outcomes[0] if outcomes else FileOutcome(key, "skipped", "archive holds no file")
 
 
-def prepare(task: Task, extractor: Extractor) -> Prepared:
+def prepare(task: Task, extractor: Extractor, limits: ImportLimits | None = None) -> Prepared:
     """Everything but the write; pure, so it can run in a worker process."""
+    limits = limits or ImportLimits()
+    if is_archive(task.name):
+        return _prepare_archive(task, extractor, limits)
     out = Prepared(task.key, task.name, task.sha, len(task.data), task.state, extractor.name)
     reader = reader_for(PurePath(task.name))
     if reader is None:
         out.failure = f"unsupported format ({PurePath(task.name).suffix or 'no extension'})"
         return out
+    if not task.data.strip():
+        out.failure = "empty file"
+        return out
     try:
-        result = reader(task.data, name=task.name)
+        result = _with_header_parties(reader(task.data, name=task.name))
         text, stated = _stated(result)
+        if not text.strip():
+            raise ReadError("no text in this file")
         segments = segment(text, result.page_starts)
         mentions = extractor.extract(text)
         entities = resolve_document(text, mentions, [s for _, s in stated])
@@ -228,6 +283,9 @@ def prepare(task: Task, extractor: Extractor) -> Prepared:
     except Exception as exc:  # a reader or extractor bug must not stop the import
         out.failure = f"internal error ({type(exc).__name__})"
         return out
+    metadata = {**result.metadata, "name": task.name}
+    if task.depth:
+        metadata["parent"] = task.key.rsplit("/", 1)[0]
     out.record = SourceRecord(
         path=task.key,
         title=result.title or task.name,
@@ -236,12 +294,93 @@ def prepare(task: Task, extractor: Extractor) -> Prepared:
         bytes=len(task.data),
         encoding=result.encoding,
         published=result.published,
-        metadata={**result.metadata, "name": task.name},
+        metadata=metadata,
         chars=len(text),
         tail=text[segments[-1].end :] if segments else text,
     )
     out.text, out.segments, out.entities, out.relations = text, segments, entities, relations
+    if result.format in ("eml", "mbox"):
+        out.children = _attachments(task, extractor, limits)
     return out
+
+
+def _with_header_parties(result: ReadResult) -> ReadResult:
+    """E-mail senders and recipients as stated entities, wherever header lines appear."""
+    if result.entities or result.spans or "rom" not in result.text:
+        return result
+    text = normalise_text(result.text)
+    entities, spans, relations = header_parties(text)
+    if entities:
+        result.text, result.entities, result.spans = text, entities, spans
+        result.relations = [*result.relations, *relations]
+    return result
+
+
+def _attachments(task: Task, extractor: Extractor, limits: ImportLimits) -> list[Prepared]:
+    if task.depth >= MAX_NESTING:
+        return []
+    try:
+        found = mail_attachments(task.data, name=task.name)
+    except ReadError:
+        return []  # the message itself was read; its attachments are not reachable
+    return [_child(task, name, data, extractor, limits) for name, data in found]
+
+
+def _prepare_archive(task: Task, extractor: Extractor, limits: ImportLimits) -> Prepared:
+    """Members become child documents; a refused archive (bomb, too deep) fails whole."""
+    out = Prepared(task.key, task.name, task.sha, len(task.data), task.state, extractor.name)
+    skipped: list[tuple[str, str]] = []
+    try:
+        members = list(expand(task.data, task.name, limits=limits.archive, skipped=skipped))
+    except ReadError as exc:
+        out.failure = str(exc) or "unreadable archive"
+        return out
+    except Exception as exc:  # a bug in a decompressor must not stop the import
+        out.failure = f"internal error ({type(exc).__name__})"
+        return out
+    out.container = True
+    out.children = [_child(task, member, data, extractor, limits) for member, data in members]
+    for member, reason in skipped:
+        key = f"{task.key}/{member}"
+        out.children.append(Prepared(key, member, "", 0, None, extractor.name, skip=reason))
+    return out
+
+
+def _child(
+    parent: Task, member: str, data: bytes, extractor: Extractor, limits: ImportLimits
+) -> Prepared:
+    key = f"{parent.key}/{member}"
+    name = PurePosixPath(member).name or member
+    sha = hashlib.sha256(data).hexdigest()
+    if reader_for(PurePath(name)) is None and not is_archive(name):
+        reason = f"unsupported format ({PurePath(name).suffix or 'no extension'})"
+        return Prepared(key, name, sha, len(data), None, extractor.name, skip=reason)
+    if len(data) > limits.max_bytes:
+        failed = Prepared(key, name, sha, len(data), None, extractor.name)
+        failed.failure = f"file exceeds limit ({len(data) // 1_000_000} MB)"
+        return failed
+    return prepare(Task(key, name, data, sha, None, parent.depth + 1), extractor, limits)
+
+
+def write_tree(writer: CaseWriter, p: Prepared) -> Iterator[FileOutcome]:
+    """Write a prepared document, then its attachments or members, each on its own."""
+    if p.skip is not None:
+        yield FileOutcome(p.key, "skipped", p.skip, bytes=p.size)
+        return
+    if p.container and p.failure is None:
+        if p.state is not None:  # the archive failed last time: forget that
+            with writer.document():
+                writer.remove_source(p.state.id)
+    else:
+        yield write_prepared(writer, p)
+    for child in p.children:
+        if child.skip is None and not child.container:
+            decided = _decide(writer, child.key, child.sha, child.size)
+            if isinstance(decided, FileOutcome):
+                yield decided
+                continue
+            child.state = decided.state
+        yield from write_tree(writer, child)
 
 
 def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
@@ -271,42 +410,87 @@ def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
     )
 
 
-# The extractor a forked worker uses: set before the pool forks, so it is
-# inherited (gazetteers and all) instead of pickled.
-_WORKER_EXTRACTOR: Extractor | None = None
+# What a forked worker uses: set before the pool forks, so it is inherited
+# (gazetteers and all) instead of pickled.
+_WORKER: tuple[Extractor, ImportLimits] | None = None
 
 
 def _prepare_in_worker(task: Task) -> Prepared:
-    assert _WORKER_EXTRACTOR is not None
-    return prepare(task, _WORKER_EXTRACTOR)
+    assert _WORKER is not None
+    return prepare(task, *_WORKER)
 
 
 def _prepare_all(
-    tasks: Iterator[Task | FileOutcome], extractor: Extractor, jobs: int
+    tasks: Iterator[Task | FileOutcome], extractor: Extractor, jobs: int, limits: ImportLimits
 ) -> Iterator[Prepared | FileOutcome]:
-    """Prepared documents in task order; with jobs > 1, prepared by forked workers."""
-    if jobs <= 1:
+    """Prepared documents in task order; with jobs > 1 or a time limit, by forked workers."""
+    if jobs <= 1 and limits.timeout is None:
         for t in tasks:
-            yield t if isinstance(t, FileOutcome) else prepare(t, extractor)
+            yield t if isinstance(t, FileOutcome) else prepare(t, extractor, limits)
         return
-    global _WORKER_EXTRACTOR
-    _WORKER_EXTRACTOR = extractor
+    global _WORKER
+    _WORKER = (extractor, limits)
     extractor.extract("Warm-up: load gazetteers in Paris before forking.")  # shared, not copied
-    context = multiprocessing.get_context("fork")
-    pending: deque[Future[Prepared] | FileOutcome] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    workers = _Workers(max(1, jobs), limits.timeout)
+    pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]] = deque()
+    try:
         for t in tasks:
-            pending.append(t if isinstance(t, FileOutcome) else pool.submit(_prepare_in_worker, t))
-            while len(pending) > jobs * 4:
-                yield _result(pending.popleft())
+            pending.append((t, None) if isinstance(t, FileOutcome) else (t, workers.submit(t)))
+            while len(pending) > workers.jobs * 4:
+                yield workers.next(pending)
         while pending:
-            yield _result(pending.popleft())
+            yield workers.next(pending)
+    finally:
+        workers.close()
 
 
-def _result(item: Future[Prepared] | FileOutcome) -> Prepared | FileOutcome:
-    if isinstance(item, FileOutcome):
-        return item
-    return item.result()
+class _Workers:
+    """A fork pool that can lose a worker to a time limit or a crash and go on."""
+
+    def __init__(self, jobs: int, timeout: float | None) -> None:
+        self.jobs, self.timeout = jobs, timeout
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=multiprocessing.get_context("fork")
+        )
+
+    def submit(self, task: Task) -> Future[Prepared]:
+        return self.pool.submit(_prepare_in_worker, task)
+
+    def next(
+        self, pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]]
+    ) -> Prepared | FileOutcome:
+        """The oldest pending document; on timeout or a dead worker, it fails alone."""
+        task, future = pending.popleft()
+        if future is None:
+            assert isinstance(task, FileOutcome)
+            return task
+        assert isinstance(task, Task)
+        try:
+            return future.result(timeout=self.timeout)
+        except TimeoutError:
+            reason = f"timed out after {self.timeout:g} s"
+        except BrokenProcessPool:
+            reason = "the reader process died (out of memory?)"
+        self._restart(pending)
+        failed = Prepared(task.key, task.name, task.sha, len(task.data), task.state, "")
+        failed.failure = reason
+        return failed
+
+    def _restart(self, pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]]) -> None:
+        """Kill every worker (one is stuck), then resubmit what was waiting."""
+        for proc in list(getattr(self.pool, "_processes", {}).values()):
+            proc.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new()
+        for i, (task, future) in enumerate(pending):
+            if future is not None and isinstance(task, Task):
+                pending[i] = (task, self.submit(task))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _fail(

@@ -15,10 +15,13 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casework import __version__
 from casework.tui.sanitize import visible_line
+
+if TYPE_CHECKING:
+    from casework.importers.pipeline import ImportLimits
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2, 64
 KINDS = ("person", "organization", "place", "date", "money")
@@ -95,6 +98,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=min(os.cpu_count() or 1, 4),
         metavar="N",
         help="worker processes for reading and extraction (default: cores, max 4)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="time one file may take to read and extract before it fails (default: 120)",
+    )
+    p.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=200.0,
+        metavar="MB",
+        help="larger files fail with a reason instead of being read (default: 200)",
+    )
+    p.add_argument(
+        "--max-archive-mb",
+        type=float,
+        default=1000.0,
+        metavar="MB",
+        help="most an archive may expand to, nested archives included (default: 1000)",
     )
     p.set_defaults(handler=cmd_import)
 
@@ -207,7 +231,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = Progress(len(files), sum(_size(f) for f in files))
 
     def report(outcome: FileOutcome) -> None:
-        progress.advance(outcome.bytes)
+        progress.advance(outcome.read)
         if outcome.status == "failed":
             if tty:
                 sys.stderr.write("\r\x1b[K")
@@ -223,7 +247,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         with import_lock(_case_path(args)):
             check_health(conn, _case_path(args))
             summary = import_paths(
-                conn, files, extractor=extractor, on_file=report, jobs=max(1, args.jobs)
+                conn,
+                files,
+                extractor=extractor,
+                on_file=report,
+                jobs=max(1, args.jobs),
+                limits=_limits(args),
             )
     except CaseError as exc:
         raise UserError(str(exc)) from None
@@ -254,6 +283,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         for path, reason in failures:
             print(f"  {visible_line(path)}: {visible_line(reason)}")
     return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def _limits(args: argparse.Namespace) -> ImportLimits:
+    from casework.importers.archives import ArchiveLimits
+    from casework.importers.pipeline import ImportLimits
+
+    if args.timeout <= 0 or args.max_file_mb <= 0 or args.max_archive_mb <= 0:
+        raise UserError("--timeout, --max-file-mb and --max-archive-mb must be positive")
+    return ImportLimits(
+        max_bytes=int(args.max_file_mb * 1_000_000),
+        archive=ArchiveLimits(max_total=int(args.max_archive_mb * 1_000_000)),
+        timeout=args.timeout,
+    )
 
 
 def _size(path: Path) -> int:

@@ -1,0 +1,170 @@
+"""Senders and recipients from e-mail header lines, in any document that carries them.
+
+An .eml, a mailbox, and an OCR'd FOIA release all show the same lines:
+`From: Mills, Cheryl D <MillsCD@state.gov>`, `To: H`, `Cc: Abedin, Huma`. The
+parties named there are facts the document states, not guesses, so they become
+stated entities (a person for the display name, an `email` entity for the
+address) with the header span as evidence, and relations: the sender "wrote to"
+each recipient, and a person "uses address" their address.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from casework.db.normalise import normalise_name
+from casework.importers.readers.base import StatedEntity, StatedRelation, StatedSpan
+
+_HEADER = re.compile(
+    r"^[ \t>]*(From|To|Cc|CC|Bcc|BCC|Sent|Date|Subject|Reply-To)[ \t]*:[ \t]*(.*)$",
+    re.M | re.I,
+)
+_PARTY_HEADERS = {"from": "from", "to": "to", "cc": "to", "bcc": "to"}
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ANGLE = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
+_NAME_CHARS = re.compile(r"^[^\W\d_][\w.,'’ -]*$")
+MAX_BLOCK_GAP = 1  # header lines of one message are consecutive (one stray line allowed)
+MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One person or address named in a header, with where it is written."""
+
+    name: str | None  # display name in reading order ("Cheryl D Mills")
+    name_span: tuple[int, int] | None
+    address: str | None  # lower-cased
+    address_span: tuple[int, int] | None
+
+
+def header_parties(
+    text: str,
+) -> tuple[list[StatedEntity], list[StatedSpan], list[StatedRelation]]:
+    """Stated entities, spans and relations for every From/To/Cc block in `text`."""
+    entities: dict[str, StatedEntity] = {}
+    spans: list[StatedSpan] = []
+    relations: dict[tuple[str, str, str], StatedRelation] = {}
+
+    def key_for(kind: str, name: str) -> str:
+        key = f"hdr:{kind}:{normalise_name(name) or name.casefold()}"
+        if key not in entities:
+            entities[key] = StatedEntity(key, kind, name)
+        return key
+
+    for block in _blocks(text):
+        senders: list[tuple[str, int, int]] = []
+        recipients: list[tuple[str, int, int]] = []
+        for field_name, value_start, value in block:
+            role = _PARTY_HEADERS.get(field_name.lower())
+            if role is None:
+                continue
+            for party in parse_parties(value, value_start):
+                person = email = None
+                if party.name and party.name_span:
+                    person = key_for("person", party.name)
+                    spans.append(StatedSpan(person, *party.name_span))
+                if party.address and party.address_span:
+                    email = key_for("email", party.address)
+                    spans.append(StatedSpan(email, *party.address_span))
+                if person and email and party.address_span:
+                    relations.setdefault(
+                        (person, email, "uses address"),
+                        StatedRelation(person, email, "uses address", *party.address_span),
+                    )
+                who = person or email
+                span = party.name_span or party.address_span
+                if who and span:
+                    (senders if role == "from" else recipients).append((who, *span))
+        for sender, _, _ in senders:
+            for recipient, start, end in recipients:
+                if recipient != sender:
+                    relations.setdefault(
+                        (sender, recipient, "wrote to"),
+                        StatedRelation(sender, recipient, "wrote to", start, end),
+                    )
+    return list(entities.values()), spans, list(relations.values())
+
+
+def _blocks(text: str) -> list[list[tuple[str, int, str]]]:
+    """Runs of header lines that include a From line: (field, value offset, value)."""
+    blocks: list[list[tuple[str, int, str]]] = []
+    current: list[tuple[str, int, str]] = []
+    last_line = -10
+    for m in _HEADER.finditer(text):
+        line = text.count("\n", 0, m.start())  # cheap enough: header lines are few
+        if current and line - last_line > MAX_BLOCK_GAP + 1:
+            blocks.append(current)
+            current = []
+        current.append((m.group(1), m.start(2), m.group(2)))
+        last_line = line
+    if current:
+        blocks.append(current)
+    return [b for b in blocks if any(f.lower() == "from" for f, _, _ in b)]
+
+
+def parse_parties(value: str, offset: int = 0) -> list[Party]:
+    """The parties in one header value; spans are offsets into the document (value + offset)."""
+    out: list[Party] = []
+    for start, piece in _pieces(value):
+        party = _party(piece, offset + start)
+        if party is not None:
+            out.append(party)
+    return out
+
+
+def _pieces(value: str) -> list[tuple[int, str]]:
+    """Split on ';' and after each '<address>'; "Mills, Cheryl D" stays one piece."""
+    cuts = [0]
+    for m in re.finditer(r";|>\s*,", value):
+        cuts.append(m.end())
+    cuts.append(len(value))
+    pieces = []
+    for a, b in itertools.pairwise(cuts):
+        piece = value[a:b]
+        if piece.strip(" ,;\t"):
+            pieces.append((a, piece))
+    return pieces
+
+
+def _party(piece: str, offset: int) -> Party | None:
+    angle = _ANGLE.search(piece)
+    address = address_span = None
+    name_part, name_at = piece, 0
+    if angle:
+        address = angle.group(1).strip("'\"").lower()
+        address_span = (offset + angle.start(1), offset + angle.end(1))
+        name_part = piece[: angle.start()]
+    else:
+        bare = _ADDRESS.search(piece)
+        if bare:
+            address = bare.group(0).strip("'").lower()
+            address_span = (offset + bare.start(), offset + bare.end())
+            name_part = ""
+    name, name_span = _display_name(name_part, offset + name_at)
+    if address and not _ADDRESS.fullmatch(address):
+        address = address_span = None
+    if name is None and address is None:
+        return None
+    return Party(name, name_span, address, address_span)
+
+
+def _display_name(part: str, offset: int) -> tuple[str | None, tuple[int, int] | None]:
+    """'Mills, Cheryl D' -> 'Cheryl D Mills' with the span as written; None for junk."""
+    lead = len(part) - len(part.lstrip(" \t,;'\""))
+    core = part.strip(" \t,;'\"")
+    if not core or "@" in core or not _NAME_CHARS.match(core):
+        return None, None
+    start = offset + lead
+    span = (start, start + len(core))
+    words = core.replace(",", " ").split()
+    if len(words) > MAX_NAME_WORDS or not any(w[0].isupper() for w in words):
+        return None, None
+    if core.count(",") == 1:
+        last, first = (s.strip() for s in core.split(","))
+        if last and first:
+            return f"{first} {last}", span
+    if "," in core:
+        return None, None
+    return core, span
