@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import FOIA, need_corpus, peak_rss_mb, table, write_result
 
 from casework.db import queries
-from casework.db.connection import import_lock, open_case
+from casework.db.connection import checkpoint, import_lock, open_case
 from casework.importers.pipeline import import_paths
 
 
@@ -44,7 +44,7 @@ def main() -> int:
             summary = import_paths(conn, files, jobs=args.jobs)
         seconds = time.perf_counter() - t0
         cpu1 = os.times()
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpoint(conn)
         stats = queries.stats(conn)
         conn.close()
         db_size = db.stat().st_size

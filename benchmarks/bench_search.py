@@ -83,8 +83,8 @@ def main() -> int:
     result["exact_name_first"] = f"{exact_first}/{min(args.queries, len(names))}"
 
     words = []
-    for p in conn.execute("SELECT text FROM passages ORDER BY random() LIMIT 400"):
-        words += [w for w in re.findall(r"[A-Za-z]{5,}", p[0])]
+    for text in queries.sample_passage_texts(conn, 400):
+        words += re.findall(r"[A-Za-z]{5,}", text)
     word_queries = rng.sample(words, min(args.queries, len(words)))
     samples = []
     for w in word_queries:
@@ -103,7 +103,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         lines = Path(tmp) / "passages.txt"
         with lines.open("w") as out:
-            for (text,) in conn.execute("SELECT text FROM passages"):
+            for text in queries.passage_texts(conn):
                 out.write(text.replace("\n", " ") + "\n")
         tools = []
         for tool, argv in (("fzf --filter", ["fzf", "--filter"]), ("grep -ri", ["grep", "-ci"])):

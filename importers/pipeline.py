@@ -7,6 +7,7 @@ document; a file whose bytes are unchanged since the last import is skipped.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -40,6 +41,7 @@ from casework.importers.resolve import (
 from casework.importers.segment import Segment, normalise_text, segment
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+INDEX_EVERY_S = 2.0  # how often passages written so far join the full-text index
 MAX_NESTING = 4  # attachments of attachments, archives in e-mails: how deep we follow
 
 
@@ -126,21 +128,35 @@ def import_paths(
     summary = ImportSummary()
     t0 = time.perf_counter()
     tasks = _tasks(writer, discover(paths), limits.max_bytes)
-    for item in _prepare_all(tasks, extractor, jobs, limits):
-        if isinstance(item, FileOutcome):
-            item.read = item.bytes
-            outcomes = [item]
-        else:
-            outcomes = list(write_tree(writer, item)) or [
-                FileOutcome(item.key, "skipped", "archive holds no file")
-            ]
-            outcomes[-1].read = item.size
-        for outcome in outcomes:
-            summary.files.append(outcome)
-            if on_file:
-                on_file(outcome)
+    writer.index_pending()  # what a killed import left unindexed
+    last_index = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(writer.bulk())
+        stack.callback(_index_at_end, writer)
+        for item in _prepare_all(tasks, extractor, jobs, limits):
+            if isinstance(item, FileOutcome):
+                item.read = item.bytes
+                outcomes = [item]
+            else:
+                outcomes = list(write_tree(writer, item)) or [
+                    FileOutcome(item.key, "skipped", "archive holds no file")
+                ]
+                outcomes[-1].read = item.size
+            for outcome in outcomes:
+                summary.files.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            if time.perf_counter() - last_index > INDEX_EVERY_S:
+                writer.index_pending()  # new passages become searchable while we go on
+                last_index = time.perf_counter()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _index_at_end(writer: CaseWriter) -> None:
+    # On failure (disk full...) the documents are stored; the next import catches up.
+    with contextlib.suppress(sqlite3.Error):
+        writer.index_pending()
 
 
 @dataclass(slots=True)
@@ -246,6 +262,7 @@ def import_data(
     if isinstance(task, FileOutcome):
         return task
     outcomes = list(write_tree(writer, prepare(task, extractor)))
+    _index_at_end(writer)
     return outcomes[0] if outcomes else FileOutcome(key, "skipped", "archive holds no file")
 
 

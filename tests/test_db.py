@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from casework.db import fts, queries
 from casework.db.connection import CaseError, open_case
 from casework.db.schema import SCHEMA_VERSION
 
@@ -94,10 +95,48 @@ def test_a_version_1_case_is_migrated_in_place(case_path: Path) -> None:
         conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     conn.execute("INSERT INTO sources(path, imported_at, status) VALUES ('a.txt', 'x', 'ok')")
+    conn.execute(
+        "INSERT INTO passages(id, source_id, seq, start, \"end\", location, text) "
+        "VALUES (1, 1, 0, 0, 22, '¶1', 'Henri Martel in Paris.')"
+    )
     conn.commit()
     conn.close()
     upgraded = open_case(case_path)
     version = upgraded.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert int(version[0]) == SCHEMA_VERSION == 2
+    assert int(version[0]) == SCHEMA_VERSION == 3
     assert upgraded.execute("SELECT path FROM sources").fetchall() == [("a.txt",)]
     assert upgraded.execute("SELECT count(*) FROM source_paths").fetchone() == (0,)
+    # v3: the passage indexed by the v1 trigger stays found, and deletable from the index.
+    assert [h.id for h in queries.search(upgraded, "martel", kind="passage")] == [1]
+    assert fts.indexed_upto(upgraded) == 1 and fts.pending(upgraded) == 0
+    upgraded.execute("DELETE FROM sources")
+    upgraded.commit()
+    assert queries.search(upgraded, "martel", kind="passage") == []
+    assert fts.check(upgraded) == []
+
+
+def test_passages_join_the_full_text_index_in_batches(case_path: Path) -> None:
+    """Stored at once, searchable after index_pending; ids never reuse an indexed one."""
+    from casework.db.writer import CaseWriter, PassageRecord, SourceRecord
+
+    conn = open_case(case_path, create=True)
+    writer = CaseWriter(conn)
+
+    def add(path: str, text: str) -> int:
+        with writer.document():
+            sid = writer.add_source(SourceRecord(path, None, "text", path, 1, None, None, {}))
+            writer.add_passages(sid, [PassageRecord(0, 0, len(text), "¶1", "", text)])
+        return sid
+
+    first = add("a", "Claire Vasseur in Lyon.")
+    assert queries.search(conn, "vasseur", kind="passage") == []
+    assert fts.pending(conn) == 1
+    assert writer.index_pending() == 1
+    assert len(queries.search(conn, "vasseur", kind="passage")) == 1
+    with writer.document():
+        writer.remove_source(first)
+    add("b", "Tom Hartigan in London.")  # must not reuse the indexed id 1
+    writer.index_pending()
+    assert [h.id for h in queries.search(conn, "hartigan", kind="passage")] == [2]
+    assert queries.search(conn, "vasseur", kind="passage") == []
+    assert fts.check(conn) == []
