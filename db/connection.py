@@ -7,9 +7,13 @@ for read-only) are set in one place.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import shutil
 import sqlite3
+import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,12 +33,27 @@ def default_case_path() -> Path:
     return Path(os.environ.get("CASEWORK_DB") or "case.db")
 
 
+def is_read_only(path: str | os.PathLike[str]) -> bool:
+    """The file may not be written: no permission, or no write bit at all.
+
+    The mode bits count even for root (who may write anyway): an analyst who
+    ran `chmod a-w` on evidence meant it, so Casework opens it with mode=ro.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def open_case(
     path: str | os.PathLike[str], *, create: bool = False, readonly: bool = False
 ) -> sqlite3.Connection:
     """Open (or with `create`, make) a case file and bring its schema up to date.
 
-    Read-only connections use `mode=ro`, so nothing about the file changes.
+    Read-only connections use `mode=ro`, so nothing about the file changes. A
+    file that is not writable (`is_read_only`) is always opened that way; a
+    writer learns it from `check_health`, before it writes anything.
     """
     p = Path(path)
     if not p.exists():
@@ -43,6 +62,8 @@ def open_case(
         _create_private(p)
     elif p.is_dir():
         raise CaseError(f"{p}: is a directory, not a case file")
+    else:
+        readonly = readonly or is_read_only(p)
     if readonly:
         uri = p.resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -64,6 +85,8 @@ def open_case(
         raise CaseError(f"{p}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "malformed" in str(exc):
+            raise CaseError(f"{p}: the case file is damaged ({exc}); nothing was written") from None
         raise CaseError(f"{p}: not a Casework case file ({exc})") from None
     return conn
 
@@ -86,11 +109,19 @@ def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
         conn.execute("PRAGMA synchronous=NORMAL")
 
 
+def private_tmp_dir(path: str | os.PathLike[str]) -> Path:
+    """Where an import spools temporary data: `<case>-tmp`, next to the case, mode 0700."""
+    return Path(str(path) + "-tmp")
+
+
 @contextmanager
 def import_lock(path: str | os.PathLike[str]) -> Iterator[None]:
     """Hold the case's import lock: a second importer is refused, not interleaved.
 
-    Readers (the TUI, queries) never take it; WAL keeps them unblocked.
+    Readers (the TUI, queries) never take it; WAL keeps them unblocked. While
+    it is held, Python's temporary files go to `private_tmp_dir` (0700, on the
+    case's own disk, not a shared /tmp); one a killed import left behind is
+    removed here, on the next start, which is safe because we hold the lock.
     """
     lock_path = Path(str(path) + ".lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -99,16 +130,58 @@ def import_lock(path: str | os.PathLike[str]) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise CaseError(f"{path}: another import is running on this case") from None
-        yield
+        with _private_tmp(private_tmp_dir(path)):
+            yield
     finally:
         os.close(fd)
 
 
+@contextmanager
+def _private_tmp(folder: Path) -> Iterator[None]:
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)  # whatever the umask
+    except OSError:
+        yield  # e.g. a read-only directory: the default temporary directory is used
+        return
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder)
+
+
 def check_health(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
-    """Refuse to write into a damaged file: quick_check must say ok."""
+    """Refuse to write into a damaged or read-only file, before anything is written.
+
+    quick_check must say ok; then a write that is rolled back at once proves the
+    connection may write (a `mode=ro` connection still accepts BEGIN IMMEDIATE).
+    """
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
         raise CaseError(f"{path}: the case file is damaged ({exc}); nothing was written") from None
     if rows != ["ok"]:
         raise CaseError(f"{path}: the case file is damaged ({rows[0]}); nothing was written")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise CaseError(
+                f"{path}: the case file is read-only; nothing was written"
+                " (import into a writable copy)"
+            ) from None
+        raise CaseError(f"{path}: cannot write to the case file ({exc})") from None
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Fold the WAL into the main file, so its size on disk is the case's size."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

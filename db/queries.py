@@ -10,8 +10,11 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+from casework.db import fts
 from casework.db.models import (
     Alias,
     CaseStats,
@@ -436,6 +439,9 @@ def stats(conn: sqlite3.Connection) -> CaseStats:
 def integrity(conn: sqlite3.Connection) -> tuple[list[str], list[tuple[object, ...]]]:
     """(integrity_check messages, foreign_key_check rows): ['ok'] and [] when healthy."""
     messages = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    problems = fts.check(conn)
+    if problems:
+        messages = [m for m in messages if m != "ok"] + problems
     fks = [tuple(r) for r in conn.execute("PRAGMA foreign_key_check")]
     return messages, fks
 
@@ -463,3 +469,131 @@ def quick_check(conn: sqlite3.Connection) -> list[str]:
         return [r[0] for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
+
+
+# -- export (FollowTheMoney and other formats) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEntity:
+    """One entity with everything an export writes: names, notes, counts."""
+
+    id: int
+    kind: str
+    name: str
+    notes: str
+    created_by: str
+    mentions: int
+    sources: int
+    aliases: list[Alias]  # every alias but the name, most used first
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLink:
+    """One link, the kinds of its two ends, and where its evidence is."""
+
+    id: int
+    a: int
+    b: int
+    relation: str
+    weight: int
+    a_kind: str
+    b_kind: str
+    evidence: list[tuple[str, str]]  # (source title, passage location), in passage order
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so a long export sees one state of a case being imported into."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def case_created(conn: sqlite3.Connection) -> str:
+    """When the case file was made: stable for its life, different for another case."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'created'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def iter_export_entities(
+    conn: sqlite3.Connection, kinds: Sequence[str], *, batch: int = 500
+) -> Iterator[ExportEntity]:
+    """Entities of these kinds in id order, read in batches so a big case streams."""
+    marks = ",".join("?" * len(kinds))
+    last = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT id, kind, name, notes, created_by, mentions, sources FROM entities"
+            f" WHERE kind IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
+            (*kinds, last, batch),
+        ).fetchall()
+        if not rows:
+            return
+        aliases = _aliases_for(conn, [r[0] for r in rows])
+        for r in rows:
+            others = [a for a in aliases.get(r[0], []) if a.alias != r[2]]
+            yield ExportEntity(*r, aliases=others)
+        last = rows[-1][0]
+
+
+def linked_targets(conn: sqlite3.Connection, relations: Sequence[str]) -> set[int]:
+    """Ids at the `b` end of links with one of these relations (what is owned, say)."""
+    if not relations:
+        return set()
+    marks = ",".join("?" * len(relations))
+    return {
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT b FROM links WHERE relation IN ({marks})", tuple(relations)
+        )
+    }
+
+
+def iter_export_links(
+    conn: sqlite3.Connection, kinds: Sequence[str], *, co_mentions: bool = True
+) -> Iterator[ExportLink]:
+    """Links between entities of these kinds in id order, each with its evidence.
+
+    Links and evidence are two cursors walked side by side (both in link id
+    order), so no case is too big to hold in memory.
+    """
+    marks = ",".join("?" * len(kinds))
+    sql = (
+        "SELECT l.id, l.a, l.b, l.relation, l.weight, ea.kind, eb.kind FROM links l"
+        " JOIN entities ea ON ea.id = l.a JOIN entities eb ON eb.id = l.b"
+        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks})"
+    )
+    if not co_mentions:
+        sql += " AND l.relation != 'co-mentioned'"
+    links = conn.execute(sql + " ORDER BY l.id", (*kinds, *kinds))
+    evidence = conn.execute(
+        "SELECT le.link_id, coalesce(s.title, s.path), p.location FROM link_evidence le"
+        " JOIN passages p ON p.id = le.passage_id JOIN sources s ON s.id = p.source_id"
+        " ORDER BY le.link_id, le.passage_id"
+    )
+    pending = evidence.fetchone()
+    for link_id, a, b, relation, weight, a_kind, b_kind in links:
+        found: list[tuple[str, str]] = []
+        while pending is not None and pending[0] <= link_id:
+            if pending[0] == link_id:
+                found.append((pending[1], pending[2]))
+            pending = evidence.fetchone()
+        yield ExportLink(link_id, a, b, relation, weight, a_kind, b_kind, found)
+
+
+def passage_texts(conn: sqlite3.Connection) -> Iterator[str]:
+    """Every passage's text in id order: for exporting lines to compare with grep/fzf."""
+    for (text,) in conn.execute("SELECT text FROM passages ORDER BY id"):
+        yield text
+
+
+def sample_passage_texts(conn: sqlite3.Connection, n: int) -> list[str]:
+    """A random sample of passage texts (benchmarks draw query words from real text)."""
+    return [r[0] for r in conn.execute("SELECT text FROM passages ORDER BY random() LIMIT ?", (n,))]

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2, 64
 KINDS = ("person", "organization", "place", "date", "money")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 class UserError(Exception):
@@ -59,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        # A bug: one line and a log path; a traceback could quote document text.
+        from casework.tui.crash import crash_message
+
+        print(crash_message(exc), file=sys.stderr)
+        return 70
 
 
 def _error(message: str) -> None:
@@ -156,6 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="integrity and foreign-key checks")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("export", parents=[common], help="write the case in another format")
+    p.add_argument(
+        "--format",
+        choices=("ftm",),
+        default="ftm",
+        help="ftm: FollowTheMoney entities, one JSON object per line (default)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
+    )
+    p.add_argument(
+        "--no-co-mentions",
+        action="store_true",
+        help="leave out co-mention links (typed links only)",
+    )
+    p.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -400,19 +425,20 @@ def cmd_show(args: argparse.Namespace) -> int:
         _json_out(ent.to_json())
         return EXIT_OK
     print(
-        f"{visible_line(ent.name)}  ({ent.kind}, id {ent.id})"
+        f"{visible_line(ent.name)}  ({visible_line(ent.kind)}, id {ent.id})"
         + (f"  value {visible_line(ent.value)}" if ent.value else "")
     )
     print(f"{ent.mention_count} mentions in {ent.source_count} sources")
     if ent.aliases:
         print("aliases:")
         for a in ent.aliases:
-            print(f"  {visible_line(a.alias)}  ×{a.count}  ({a.rule})")
+            print(f"  {visible_line(a.alias)}  ×{a.count}  ({visible_line(a.rule)})")
     if ent.links:
         print("links:")
         for link in ent.links[:30]:
             print(
-                f"  {visible_line(link.name)}  {link.kind}  {link.relation}  weight {link.weight}"
+                f"  {visible_line(link.name)}  {visible_line(link.kind)}  "
+                f"{visible_line(link.relation)}  weight {link.weight}"
             )
         if len(ent.links) > 30:
             print(f"  … {len(ent.links) - 30} more (--json for all)")
@@ -421,7 +447,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         rel = m.start - m.passage_start
         snippet = m.passage_text[max(0, rel - 60) : rel + len(m.text) + 60]
         print(
-            f"  [{visible_line(m.source_title)} {m.location}] {m.start}-{m.end}: "
+            f"  [{visible_line(m.source_title)} {visible_line(m.location)}] {m.start}-{m.end}: "
             f"…{visible_line(snippet)}…"
         )
     return EXIT_OK
@@ -473,6 +499,51 @@ def cmd_check(args: argparse.Namespace) -> int:
             + "".join(f"\nforeign key: {fk}" for fk in fks)
         )
     return EXIT_OK if ok else EXIT_ERROR
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from casework.importers.ftm_export import write_ftm
+
+    conn = _connect(args)
+    co_mentions = not args.no_co_mentions
+    try:
+        if not args.output or args.output == "-":
+            write_ftm(conn, sys.stdout, co_mentions=co_mentions)
+            sys.stdout.flush()
+            return EXIT_OK
+        entities, links = _export_to_file(Path(args.output), conn, co_mentions=co_mentions)
+    except sqlite3.Error as exc:
+        raise UserError(f"{_case_path(args)}: {exc}") from None
+    if _wants_json(args):
+        _json_out(
+            {"format": args.format, "path": args.output, "entities": entities, "links": links}
+        )
+    else:
+        print(f"exported {entities} entities, {links} links -> {visible_line(args.output)}")
+    return EXIT_OK
+
+
+def _export_to_file(path: Path, conn: sqlite3.Connection, *, co_mentions: bool) -> tuple[int, int]:
+    """(entities, links) written through a private temporary file renamed into place: a
+    failed export leaves no half-written file, and the export is as private (0600) as
+    the case it comes from."""
+    from casework.importers.ftm_export import write_ftm
+
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as f:
+            counts = write_ftm(conn, f, co_mentions=co_mentions)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"{path}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return counts.entities, counts.links
 
 
 def cmd_open(args: argparse.Namespace) -> int:

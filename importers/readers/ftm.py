@@ -9,8 +9,10 @@ here, and everything else is rendered as a note that names the entities it
 refers to (co-mentions, no typed link).
 
 Decisions: the entity's name is its `caption` when that is one of its names,
-else its first `name` (`full` for an Address); the other names and `alias`,
-`weakAlias` and `previousName` are aliases. Named assets (Vessel, Company-less
+else its first `name` (`full` for an Address; first, middle and last name for a
+Person without a `name`); the other names and `alias`, `weakAlias` and
+`previousName` are aliases. A named person's name parts are not rendered: the
+name says them already. Named assets (Vessel, Company-less
 RealEstate, BankAccount ...) are organizations, so that ownership of them stays
 a link; Territory is a place. Sanction, Passport, Event, documents and unknown
 schemata are notes. Several lines with one id are fragments and are merged.
@@ -89,6 +91,10 @@ _HIDDEN = frozenset(
         "caption",
     }
 )
+# Parts of a person's name: they restate `name` (read one by one, they made a person of
+# every given name), so a named person's paragraph leaves them out; without a `name`,
+# they make one.
+NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "motherName", "lastName")
 _LABELS = {
     "addressEntity": "Address entity",
     "birthDate": "Born",
@@ -174,6 +180,10 @@ def _name(rec: _Record) -> str | None:
             parts.append(rec.props.get("country", [""])[0].upper())
             joined = clean(", ".join(p for p in parts if p))
             names = [joined] if joined else []
+    if not names and rec.schema == "Person":
+        parts = [rec.props.get(p, [""])[0] for p in ("firstName", "middleName", "lastName")]
+        joined = clean(" ".join(p for p in parts if p))
+        names = [joined] if " " in joined else []  # a lone given name is no name
     if rec.caption and rec.caption in names:
         return rec.caption
     return names[0] if names else None
@@ -225,7 +235,8 @@ class _Renderer:
                     pieces.append("; ")
                 pieces.append(self.ref(v) if v in self.records else v)
             para.line(*pieces)
-        para.line(f"(FtM id {rec.id})")
+        # "(FtM id ...)" made the extractor find an organisation "FtM" in every record.
+        para.line(f"(id {rec.id})")
 
     def render(self, rec: _Record) -> None:
         if rec.id in self.names:
@@ -241,7 +252,7 @@ class _Renderer:
         aliases = _aliases(rec, name)
         if aliases:
             para.line("Also known as: " + "; ".join(aliases))
-        self._props(para, rec, ("full", *NAME_PROPS))
+        self._props(para, rec, ("full", *NAME_PROPS, *NAME_PARTS))
         self.doc.add(para)
 
     def _relationship(self, rec: _Record) -> None:
@@ -262,14 +273,16 @@ class _Renderer:
         skip = [a_prop, b_prop] if len(a_ids) == len(b_ids) == 1 else []
         if rec.schema == "UnknownLink":
             skip.append("role")
-        self._props(para, rec, skip)
-        resolved = a_id in self.names and b_id in self.names
-        self.missing += not resolved
+        self._props(para, rec, skip)  # several owners or assets: all named below
+        # Every pair of sides is a link (two owners of one asset: two owner links).
+        pairs = [(a, b) for a in a_ids for b in b_ids if a != b]
+        resolved = [(a, b) for a, b in pairs if a in self.names and b in self.names]
+        self.missing += len(pairs) - len(resolved)
         # A co-mention is what the pipeline makes of two names in one paragraph anyway;
         # stating it too would give the link the same passage twice.
-        linkable = resolved and relation != "co-mentioned"
-        self.relations += linkable
-        self.doc.add(para, (a_id, b_id, relation) if linkable else None)
+        stated = [(a, b, relation) for a, b in resolved if relation != "co-mentioned"]
+        self.relations += len(stated)
+        self.doc.add(para, stated)
 
     def _phrase(self, rec: _Record, relation: str) -> str:
         props = rec.props

@@ -17,14 +17,20 @@ Link tables (one directed link source -> target per row; chosen when both column
     target_kind          target_kind, to_kind, target_type, to_type, object_kind
 
 Kinds: person, organization, place, with synonyms (individual, company, org, address,
-location, country ...; FtM schema names work too). A missing or unknown kind is an
-organization: a named party that can own, employ or be linked. date and money rows are
-rendered but not stated: the extractor reads them from the text with their value.
+location, country ...; FtM schema names work too). An unknown kind ("vessel") is an
+organization: a named party that can own, employ or be linked. A missing kind is guessed
+from the name: an organisation word (Ltd, Group, Ministry ...) or a well-known organisation
+makes an organization; two to four words starting with a known given name ("Jane Doe",
+"DOE, Jane") a person; a gazetteer place a place; anything else an organization. date and
+money rows are rendered but not stated: the extractor reads them from the text with their
+value.
 Aliases are separated by ";" or "|" (never ",", which names contain: "DOE, Jane"), or
 given as a JSON list. Relations are lowercased and common spellings are mapped onto
 Casework's relations (owns -> owner, works for -> employee ...); an empty relation is
-"linked". In a link table without kinds, the relation implies them where it can
-(family and associate link people; employee links a person to an organization).
+"linked". In a link table, a name without a kind in its row takes the kind its name has
+in another row of the file, else the kind its relation implies (family, a family word such
+as wife or son, and associate link people; employee links a person to an organization),
+else the guess above; so one name is one entity throughout the file.
 Other columns are shown in the row's paragraph, never dropped.
 """
 
@@ -160,6 +166,11 @@ _IMPLIED_KINDS: dict[str, tuple[str | None, str | None]] = {
     "director": (None, "organization"),
     "member": (None, "organization"),
 }
+FAMILY_WORDS = frozenset(
+    """wife husband spouse son daughter child parent brother sister sibling father mother
+    cousin uncle aunt nephew niece grandfather grandmother grandson granddaughter
+    brother-in-law sister-in-law son-in-law daughter-in-law father-in-law mother-in-law""".split()
+)
 _KIND_LABELS = {"person": "Person", "organization": "Organization", "place": "Place"}
 
 
@@ -174,6 +185,46 @@ def canonical_relation(value: str) -> str:
     text = clean(value).casefold()
     word = re.sub(r"[\s\-]+", "_", text)
     return _RELATION_WORDS.get(word, text) or "linked"
+
+
+def implied_kinds(relation: str) -> tuple[str | None, str | None]:
+    """The kinds a relation implies for (source, target), None where it implies nothing."""
+    if relation in _IMPLIED_KINDS:
+        return _IMPLIED_KINDS[relation]
+    if relation.startswith("family:") or relation.removesuffix(" of") in FAMILY_WORDS:
+        return ("person", "person")
+    if relation.startswith("role:"):  # Casework's own "role: officer" (person -> organization)
+        return ("person", "organization")
+    return (None, None)
+
+
+def guess_kind(name: str) -> str:
+    """person, organization or place for a name given without a kind (see the module doc).
+
+    Better than one default for all: a link table of people would otherwise make
+    every person an organization, apart from the same people in an entity list.
+    """
+    from casework.importers.extract.lexicon import KNOWN_ORGS, ORG_HEADS, fold, lexicon
+
+    words = name.replace(",", " ").split()
+    if not words:
+        return DEFAULT_KIND
+    if name in KNOWN_ORGS or any(w in ORG_HEADS or w.rstrip(".") in ORG_HEADS for w in words):
+        return "organization"
+    surname, comma, given = name.partition(",")
+    ordered = (given.split() + surname.split()) if comma else words  # "DOE, Jane"
+    lex = lexicon()
+    first = fold(ordered[0]).split("-")[0].capitalize()
+    if (
+        2 <= len(ordered) <= 4
+        and first in lex.first_names
+        and ordered[-1][:1].isupper()
+        and all(any(c.isalpha() for c in w) for w in ordered)
+    ):
+        return "person"
+    if name in lex.places:
+        return "place"
+    return DEFAULT_KIND
 
 
 def relation_phrase(relation: str) -> str:
@@ -230,8 +281,12 @@ class Document:
         self.spans: list[StatedSpan] = []
         self.relations: list[StatedRelation] = []
 
-    def add(self, para: Paragraph, relation: tuple[str, str, str] | None = None) -> tuple[int, int]:
-        """Append a paragraph; `relation` (a_key, b_key, relation) spans the whole paragraph."""
+    def add(
+        self,
+        para: Paragraph,
+        relation: tuple[str, str, str] | list[tuple[str, str, str]] | None = None,
+    ) -> tuple[int, int]:
+        """Append a paragraph; each relation (a_key, b_key, relation) spans the whole of it."""
         if self._chunks:
             self._chunks.append("\n\n")
             self._pos += 2
@@ -247,8 +302,7 @@ class Document:
                     self.spans.append(StatedSpan(key, self._pos, self._pos + len(text)))
                 self._chunks.append(text)
                 self._pos += len(text)
-        if relation is not None:
-            a, b, rel = relation
+        for a, b, rel in [relation] if isinstance(relation, tuple) else relation or []:
             self.relations.append(StatedRelation(a, b, rel, start, self._pos))
         return start, self._pos
 
@@ -394,6 +448,15 @@ def _label(column: str) -> str:
     return words[:1].upper() + words[1:] if words else "Value"
 
 
+def _get(row: dict[str, Any], cols: dict[str, str], fieldname: str) -> Any:
+    """The row's cell for one of our fields, None when the file has no such column."""
+    return row.get(cols[fieldname]) if fieldname in cols else None
+
+
+def _norm(name: str) -> str:
+    return normalise_name(name) or name.casefold()
+
+
 @dataclass(slots=True)
 class _Entity:
     key: str
@@ -403,7 +466,11 @@ class _Entity:
 
 
 class _Table:
-    """Rows in, paragraphs and stated entities out; one entity per (kind, name)."""
+    """Rows in, paragraphs and stated entities out; one entity per (kind, name).
+
+    Entity rows are rendered as they come; link rows wait for the end of the
+    file, so that a name's kind can come from any row that states or implies it.
+    """
 
     def __init__(self, columns: dict[str, str]) -> None:
         self.columns = columns
@@ -414,9 +481,10 @@ class _Table:
         self.entities: dict[tuple[str, str], _Entity] = {}
         self.rows = 0
         self.skipped = 0
+        self.pending: list[tuple[str, dict[str, Any], dict[str, str]]] = []
 
     def entity(self, kind: str, name: str) -> _Entity:
-        norm = normalise_name(name) or name.casefold()
+        norm = _norm(name)
         ent = self.entities.get((kind, norm))
         if ent is None:
             ent = _Entity(f"e{len(self.entities) + 1}", kind, name)
@@ -428,7 +496,7 @@ class _Table:
         self.rows += 1
         cols = self.columns if columns is None else columns
         if self.links:
-            self._link_row(where, row, cols)
+            self.pending.append((where, row, cols))
         else:
             self._entity_row(where, row, cols)
 
@@ -453,7 +521,8 @@ class _Table:
         if not name:
             self.skipped += 1
             return
-        kind = canonical_kind(_cell(get("kind"))) or DEFAULT_KIND
+        cell = _cell(get("kind"))
+        kind = canonical_kind(cell) or (DEFAULT_KIND if cell else guess_kind(name))
         aliases = [a for a in _split_aliases(get("aliases") or "") if a != name]
         label = _KIND_LABELS.get(kind, kind.capitalize())
         if kind not in STATED_KINDS:  # a date or an amount: the extractor reads its value
@@ -467,21 +536,53 @@ class _Table:
         self._extra(para, row, cols, where)
         self.doc.add(para)
 
-    def _link_row(self, where: str, row: dict[str, Any], cols: dict[str, str]) -> None:
-        def get(fieldname: str) -> Any:
-            return row.get(cols[fieldname]) if fieldname in cols else None
+    def _link_rows(self) -> None:
+        """Render the link rows, each name with the kind the file gives it (module doc)."""
+        rows = []
+        stated: dict[str, str] = {}  # name -> kind a row states for it
+        implied: dict[str, str] = {}  # name -> kind a relation implies for it
+        for where, row, cols in self.pending:
+            source, target = clean(_get(row, cols, "source")), clean(_get(row, cols, "target"))
+            if not source or not target:
+                self.skipped += 1
+                continue
+            relation = canonical_relation(_cell(_get(row, cols, "relation")))
+            kinds: list[str | None] = []
+            for name, fieldname, hint in zip(
+                (source, target),
+                ("source_kind", "target_kind"),
+                implied_kinds(relation),
+                strict=True,
+            ):
+                kind = canonical_kind(_cell(_get(row, cols, fieldname)))
+                kind = kind if kind in STATED_KINDS else None
+                if kind:
+                    stated.setdefault(_norm(name), kind)
+                elif hint:
+                    implied.setdefault(_norm(name), hint)
+                kinds.append(kind)
+            rows.append((where, row, cols, source, target, relation, kinds))
+        self.pending = []
 
-        source, target = clean(get("source")), clean(get("target"))
-        if not source or not target:
-            self.skipped += 1
-            return
-        relation = canonical_relation(_cell(get("relation")))
-        implied = _IMPLIED_KINDS.get(relation, (None, None))
-        kinds = []
-        for fieldname, hint in (("source_kind", implied[0]), ("target_kind", implied[1])):
-            kind = canonical_kind(_cell(get(fieldname)))
-            kinds.append(kind if kind in STATED_KINDS else hint or DEFAULT_KIND)
-        a, b = self.entity(kinds[0], source), self.entity(kinds[1], target)
+        def kind_of(name: str, kind: str | None) -> str:
+            norm = _norm(name)
+            return kind or stated.get(norm) or implied.get(norm) or guess_kind(name)
+
+        for where, row, cols, source, target, relation, kinds in rows:
+            a = self.entity(kind_of(source, kinds[0]), source)
+            b = self.entity(kind_of(target, kinds[1]), target)
+            self._link_row(where, row, cols, (source, a), (target, b), relation)
+
+    def _link_row(
+        self,
+        where: str,
+        row: dict[str, Any],
+        cols: dict[str, str],
+        source_entity: tuple[str, _Entity],
+        target_entity: tuple[str, _Entity],
+        relation: str,
+    ) -> None:
+        (source, a), (target, b) = source_entity, target_entity
         para = Paragraph().line(
             "Link: ", (source, a.key), f" {relation_phrase(relation)} ", (target, b.key)
         )
@@ -491,6 +592,8 @@ class _Table:
         self.doc.add(para, rel)
 
     def result(self, fmt: str, name: str, encoding: str | None) -> ReadResult:
+        if self.pending:
+            self._link_rows()
         if not self.rows:
             raise ReadError("no rows")
         if self.rows == self.skipped:
