@@ -24,7 +24,9 @@ _HEADER = re.compile(
 _PARTY_HEADERS = {"from": "from", "to": "to", "cc": "to", "bcc": "to"}
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _ANGLE = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
-_NAME_CHARS = re.compile(r"^[^\W\d_][\w.,'’ -]*$")
+# Letters, spaces and the punctuation names use; no digits or underscores (OCR noise,
+# user ids such as "Samantha_J._Powe", redaction codes such as "B6").
+_NAME_CHARS = re.compile(r"^[^\W\d_](?:[^\W\d_]|[.,'’ -])*$")
 MAX_BLOCK_GAP = 1  # header lines of one message are consecutive (one stray line allowed)
 MAX_NAME_WORDS = 6
 
@@ -117,7 +119,7 @@ def parse_parties(value: str, offset: int = 0) -> list[Party]:
 def _pieces(value: str) -> list[tuple[int, str]]:
     """Split on ';' and after each '<address>'; "Mills, Cheryl D" stays one piece."""
     cuts = [0]
-    for m in re.finditer(r";|>\s*,", value):
+    for m in re.finditer(r";|>\s*,|[ \t]{3,}", value):
         cuts.append(m.end())
     cuts.append(len(value))
     pieces = []
@@ -161,6 +163,8 @@ def _display_name(part: str, offset: int) -> tuple[str | None, tuple[int, int] |
     words = core.replace(",", " ").split()
     if len(words) > MAX_NAME_WORDS or not any(w[0].isupper() for w in words):
         return None, None
+    if len(words) > 1 and any(len(w) >= 3 and w.isupper() for w in words):
+        return None, None  # "Haiti DLC Distro": a list or an office, not a person
     if core.count(",") == 1:
         last, first = (s.strip() for s in core.split(","))
         if last and first:

@@ -1,0 +1,91 @@
+"""E-mail header parties: who wrote to whom, from .eml text and OCR'd FOIA headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from casework.importers.headers import header_parties, parse_parties
+
+FOIA = """      UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05758398
+
+From:                             H <hrod17@clintonemail.com>
+Sent:                             Monday, April 13, 2009 11:09 AM
+To:                               'millscd@state.gov'
+Subject:                          Re: Note for Secretary
+
+Let's do Patsy. I'm ready.
+
+    Original Message
+From: Mills, Cheryl D <MillsCD@state.gov>
+To: H
+Cc: Abedin, Huma <AbedinH@state.gov>
+Subject: FW: Note for Secretary
+
+Print for HRC
+"""
+
+
+def names(text: str) -> dict[str, list[str]]:
+    entities, spans, _ = header_parties(text)
+    kinds = {e.key: e for e in entities}
+    out: dict[str, list[str]] = {}
+    for sp in spans:
+        out.setdefault(kinds[sp.key].name, []).append(text[sp.start : sp.end])
+    return out
+
+
+def test_foia_headers_give_people_addresses_and_who_wrote_to_whom() -> None:
+    entities, _, relations = header_parties(FOIA)
+    by_key = {e.key: e for e in entities}
+    assert {(e.kind, e.name) for e in entities} == {
+        ("person", "H"),
+        ("email", "hrod17@clintonemail.com"),
+        ("email", "millscd@state.gov"),
+        ("person", "Cheryl D Mills"),
+        ("person", "Huma Abedin"),
+        ("email", "abedinh@state.gov"),
+    }
+    # Spans are the name as written, at its place in the text.
+    assert names(FOIA)["Cheryl D Mills"] == ["Mills, Cheryl D"]
+    assert names(FOIA)["millscd@state.gov"] == ["millscd@state.gov", "MillsCD@state.gov"]
+    rel = {(by_key[r.a].name, r.relation, by_key[r.b].name) for r in relations}
+    assert ("H", "wrote to", "millscd@state.gov") in rel
+    assert ("Cheryl D Mills", "wrote to", "H") in rel
+    assert ("Cheryl D Mills", "wrote to", "Huma Abedin") in rel
+    assert ("Cheryl D Mills", "uses address", "millscd@state.gov") in rel
+    # Evidence: each relation's span is in the header block that states it.
+    for r in relations:
+        assert FOIA[r.start : r.end].strip()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "Mills, Cheryl D <MillsCD@state.gov>, Sullivan, Jacob J <SullivanJJ@state.gov>",
+            [("Cheryl D Mills", "millscd@state.gov"), ("Jacob J Sullivan", "sullivanjj@state.gov")],
+        ),
+        (
+            "Haiti DLC Distro; Schwartz, Eric P; Powell, Catherine",
+            [("Eric P Schwartz", None), ("Catherine Powell", None)],
+        ),
+        ("'cheryl.mills          Mills, Cheryl D            B6", [("Cheryl D Mills", None)]),
+        ("Manzanares, 3 Robert (Bob)", []),  # OCR digits: not a name we trust
+        ("Samantha_J._Powe", []),  # a user id
+        ('"Claire Vasseur" <claire@example.org>', [("Claire Vasseur", "claire@example.org")]),
+        ("undisclosed-recipients:;", []),
+    ],
+)
+def test_parse_parties(value: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert [(p.name, p.address) for p in parse_parties(value)] == expected
+
+
+def test_only_blocks_with_a_sender_count() -> None:
+    assert header_parties("To: Claire Vasseur\nSubject: lunch\n\nSee you.") == ([], [], [])
+
+
+def test_quoted_reply_headers_are_read_too() -> None:
+    text = "> From: Claire Vasseur\n> To: Fiona McCallum\n> Date: 13 July 2020\n\n> Hello"
+    entities, _, relations = header_parties(text)
+    assert {e.name for e in entities} == {"Claire Vasseur", "Fiona McCallum"}
+    assert [r.relation for r in relations] == ["wrote to"]
