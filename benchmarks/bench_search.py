@@ -1,4 +1,4 @@
-"""Search latency on a case, in process and warm, beside fzf --filter and grep -ri.
+"""Search latency on a case, in process and warm, beside fzf --filter, grep and rg.
 
 Queries are drawn from the case itself: entity names cut to 1..12 characters,
 the same with a typo (two letters swapped), and words from passages. Prints
@@ -106,7 +106,11 @@ def main() -> int:
             for text in queries.passage_texts(conn):
                 out.write(text.replace("\n", " ") + "\n")
         tools = []
-        for tool, argv in (("fzf --filter", ["fzf", "--filter"]), ("grep -ri", ["grep", "-ci"])):
+        for tool, argv in (
+            ("fzf --filter", ["fzf", "--filter"]),
+            ("grep -ci", ["grep", "-ci"]),
+            ("rg -ci", ["rg", "-ci"]),
+        ):
             if shutil.which(argv[0]) is None:
                 print(f"{tool}: not installed, skipped")
                 continue
@@ -117,7 +121,7 @@ def main() -> int:
                     subprocess.run(
                         [*argv, w.lower()] if argv[0] == "fzf" else [*argv, w.lower(), str(lines)],
                         stdin=src,
-                        stdout=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL,
                         check=False,
                     )
                 samples.append((time.perf_counter() - t) * 1000)
@@ -126,7 +130,7 @@ def main() -> int:
             result[tool] = p
         if tools:
             table(tools, ("same passage words with", "p50 ms", "p95 ms"))
-    print(f"written: {write_result('search', result)}")
+    print(f"written: {write_result(f'search_{args.case.stem}', result)}")
     return 0
 
 
