@@ -5,6 +5,16 @@ tested on strings. Every join records the rule that made it (shown to the
 analyst as the alias's `rule`), and the guards say when two names must stay
 apart: different given names, different digits (MI5/MI6), a surname shared by
 two people, an ambiguous candidate.
+
+Rules that join: equal normalised names; initials, truncations and close
+spellings of each word ("Pierre-Mar H" = "Pierre-Marie H."); a known pet
+name ("Sandy" = "Alexandra"); a missing middle initial ("Cheryl D Mills" =
+"Cheryl Mills"); a name written surname first in a mail header ("Mills,
+Cheryl D"); a surname or given name alone for the one person it stands for
+in the document; an acronym defined in brackets or equal to a name's
+initials; a name given in brackets after another ("Paris Criminal Court
+(Tribunal correctionnel de Paris)"); "<nationality> embassy" for the one
+"Embassy of <country>" in the document.
 """
 
 from __future__ import annotations
@@ -20,10 +30,27 @@ from rapidfuzz import fuzz
 
 from casework.db.normalise import normalise_name
 from casework.importers.extract.base import Mention
+from casework.importers.extract.lexicon import KNOWN_ORGS, PET_NAMES
 
 VALUE_KINDS = frozenset({"date", "money"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 _DEFINITION_GAP = re.compile(r"^\s*[(\[]\s*$")
+_ALIAS_SEP = re.compile(r"^\s*(?:[,;/]|\bor\b|\balso\b)\s*$")
+_CLOSE = re.compile(r"\s*[)\]]")
+# "Mills, Cheryl D": a surname, a comma, then the given names (mail headers).
+_INVERTED = re.compile(r"^\s*([^\s,]+(?:[ -][^\s,]+)?)\s*,\s*([^,]+?)\s*$")
+# "Chinese embassy" and "Embassy of China": nationality and country that share a stem,
+# and the common ones that do not.
+_DEMONYM_COUNTRY = {
+    "french": "france", "british": "britain", "english": "england", "dutch": "netherlands",
+    "swiss": "switzerland", "welsh": "wales", "scottish": "scotland", "irish": "ireland",
+    "danish": "denmark", "swedish": "sweden", "finnish": "finland", "polish": "poland",
+    "spanish": "spain", "turkish": "turkey", "greek": "greece", "thai": "thailand",
+    "american": "united states", "emirati": "united arab emirates", "filipino": "philippines",
+}  # fmt: skip
+_PETS = frozenset(
+    frozenset((full, pet)) for full, pets in PET_NAMES.items() for pet in pets.split()
+)
 _STOP = frozenset(
     ["of", "for", "the", "and", "de", "du", "des", "la", "le", "l", "d", "in", "on", "at", "to"]
 )
@@ -45,6 +72,8 @@ class DocEntity:
 
     @property
     def norms(self) -> set[str]:
+        if self.kind == "person":
+            return {n for n in (person_norm(a) for a in self.rules) if n}
         return {n for n in (normalise_name(a) for a in self.rules) if n}
 
     def absorb(self, other: DocEntity, rule: str) -> None:
@@ -61,6 +90,23 @@ def tokens(norm: str) -> list[str]:
     return norm.split()
 
 
+def uninvert(name: str) -> str | None:
+    """'Mills, Cheryl D' -> 'Cheryl D Mills'; None when `name` is not written surname first."""
+    m = _INVERTED.match(name)
+    if m is None or not m.group(2)[:1].isupper() or len(m.group(2).split()) > 3:
+        return None
+    return f"{m.group(2)} {m.group(1)}"
+
+
+def person_norm(name: str) -> str:
+    """The normalised form of a person's name, given names first."""
+    if "," in name:
+        plain = uninvert(name)
+        if plain is not None:
+            return normalise_name(plain)
+    return normalise_name(name)
+
+
 # -- names: when two spellings can be the same person or organisation -----------
 
 
@@ -74,6 +120,13 @@ def person_rule(a: str, b: str) -> str | None:
     if a == b:
         return "normalised"
     ta, tb = tokens(a), tokens(b)
+    if len(ta) != len(tb) and min(len(ta), len(tb)) >= 2:
+        # "cheryl d mills" / "cheryl mills": only a middle initial missing.
+        sa = [t for i, t in enumerate(ta) if not (len(t) == 1 and 0 < i < len(ta) - 1)]
+        sb = [t for i, t in enumerate(tb) if not (len(t) == 1 and 0 < i < len(tb) - 1)]
+        if len(sa) == len(sb) and (sa == sb or person_rule(" ".join(sa), " ".join(sb))):
+            return "middle initial"
+        return None
     if len(ta) != len(tb) or len(ta) < 2:
         return None
     used = "normalised"
@@ -85,6 +138,8 @@ def person_rule(a: str, b: str) -> str | None:
             used = "initials" if used == "normalised" else used
         elif len(short) >= 3 and long_.startswith(short):
             used = "truncation"
+        elif frozenset((x, y)) in _PETS:
+            used = "pet name"
         elif (
             len(short) >= 4
             and x[0] == y[0]
@@ -124,6 +179,20 @@ def name_rule(kind: str, a: str, b: str) -> str | None:
 
 def initials(norm_tokens: Sequence[str]) -> str:
     return "".join(t[0] for t in norm_tokens if t not in _STOP)
+
+
+def acronym_fits(acronym: str, name: str) -> bool:
+    """Whether `acronym` can stand for `name`: its first letter starts the name and its
+    letters come in order from the name ("DGSE" for "Directorate-General for External
+    Security", "fedpol" for "Federal Office of Police"; not "AP" for "PORT-AU-PRINCE")."""
+    if any(c.isdigit() for c in acronym):
+        return True  # a designation, not initials: "Security Service (MI5)", "(G7)"
+    letters = [c for c in normalise_name(acronym) if c.isalpha()]
+    words = tokens(normalise_name(name))
+    if not letters or not words or letters[0] != words[0][0]:
+        return False
+    rest = iter(" ".join(words)[1:])
+    return all(c in rest for c in letters[1:])
 
 
 # -- within one document -----------------------------------------------------------
@@ -168,12 +237,14 @@ def resolve_document(
     for m in order:
         if m.kind in VALUE_KINDS or (m.kind == "place" and m.value):
             key = (m.kind, m.value or normalise_name(m.text))
-        else:
-            key = (m.kind, normalise_name(m.text))
-            if m.kind == "person" and " " not in key[1]:
+        elif m.kind == "person":
+            key = (m.kind, person_norm(m.text))
+            if " " not in key[1]:
                 # A lone surname is judged mention by mention: "Durand" may be
                 # Marc here and Sophie three lines later.
                 key = (m.kind, f"{key[1]}@{m.start}")
+        else:
+            key = (m.kind, normalise_name(m.text))
         if not key[1] or key[1].startswith("@"):
             continue
         ent = by_key.get(key)
@@ -184,8 +255,16 @@ def resolve_document(
             groups.append(ent)
         else:
             ent.rules.setdefault(m.text, "normalised")
+        if m.kind == "person" and "," in m.text:
+            plain = uninvert(m.text)
+            if plain is not None:
+                # Stored as an alias too, so later documents find "Cheryl D Mills" by
+                # its surname; the rule says where it came from.
+                ent.rules.setdefault(plain, "inverted")
         ent.mentions.append(m)
     groups = _join_acronym_definitions(text, groups)
+    groups = _join_bracketed_names(text, groups)
+    groups = _join_embassies(groups)
     groups = _join_acronym_initials(groups)
     groups = _join_people(groups)
     return _regroup_lone_names(groups)
@@ -230,7 +309,7 @@ def _join_acronym_definitions(text: str, groups: list[DocEntity]) -> list[DocEnt
     for (_, e1, t1, g1), (s2, _, t2, g2) in itertools.pairwise(orgs):
         if g1 == g2 or not _ACRONYM.match(t2) or _ACRONYM.match(t1):
             continue
-        if not _DEFINITION_GAP.match(text[e1:s2]):
+        if not _DEFINITION_GAP.match(text[e1:s2]) or not acronym_fits(t2, t1):
             continue
         full = _resolved(merged, by_id[g1])
         acro = _resolved(merged, by_id[g2])
@@ -239,6 +318,105 @@ def _join_acronym_definitions(text: str, groups: list[DocEntity]) -> list[DocEnt
         full.absorb(acro, "acronym")
         merged[id(acro)] = full
     return [g for g in groups if id(g) not in merged]
+
+
+def _join_bracketed_names(text: str, groups: list[DocEntity]) -> list[DocEntity]:
+    """'Paris Criminal Court (Tribunal correctionnel de Paris)', 'Federal Department of
+    Justice and Police (Département fédéral de justice et police, DFJP)': names that
+    fill a bracket right after an organisation's name are that organisation's."""
+    orgs = sorted(
+        (m.start, m.end, id(g)) for g in groups if g.kind == "organization" for m in g.mentions
+    )
+    by_id = {id(g): g for g in groups}
+    merged: dict[int, DocEntity] = {}
+    i = 0
+    while i < len(orgs) - 1:
+        _, e1, g1 = orgs[i]
+        if not _DEFINITION_GAP.match(text[e1 : orgs[i + 1][0]]):
+            i += 1
+            continue
+        j = i + 1  # the bracket's names: separated by commas, closed right after the last
+        while j + 1 < len(orgs) and _ALIAS_SEP.match(text[orgs[j][1] : orgs[j + 1][0]]):
+            j += 1
+        if _CLOSE.match(text, orgs[j][1]):
+            full = _resolved(merged, by_id[g1])
+            names = [text[orgs[i][0] : e1]]
+            for s2, e2, g2 in orgs[i + 1 : j + 1]:
+                inner = text[s2:e2]
+                if not any(_bracket_alias(name, inner) for name in names):
+                    continue
+                names.append(inner)  # "(Département fédéral ..., DFJP)": DFJP is its acronym
+                other = _resolved(merged, by_id[g2])
+                if other is not full:
+                    rule = "acronym" if all(_ACRONYM.match(a) for a in other.rules) else "bracket"
+                    full.absorb(other, rule)
+                    merged[id(other)] = full
+        i = j + 1
+    return [g for g in groups if id(g) not in merged]
+
+
+def _bracket_alias(outer: str, inner: str) -> bool:
+    """Can `inner`, in brackets after `outer`, be another name of it?
+
+    Two names of several words (a translation), or one word whose letters come in
+    order from the name ("Inalco", "DFJP"). Not a news agency credited after a
+    place line ("GAZA (Reuters)"), which is a known organisation in its own right."""
+    if inner in KNOWN_ORGS:
+        return False
+    a, b = tokens(normalise_name(outer)), tokens(normalise_name(inner))
+    if len(a) >= 2 and len(b) >= 2:
+        return True
+    if len(b) != 1 or len(a) < 2:
+        return False
+    short, name = b[0], " ".join(a)
+    if not name.startswith(short[0]):
+        return False
+    it = iter(name)
+    return all(c in it for c in short)
+
+
+def _join_embassies(groups: list[DocEntity]) -> list[DocEntity]:
+    """'Chinese embassy' joins the one 'Embassy of China ...' of the document."""
+    orgs = [g for g in groups if g.kind == "organization"]
+    full: dict[str, list[DocEntity]] = {}
+    for g in orgs:
+        for alias in g.rules:
+            toks = tokens(normalise_name(alias))
+            if len(toks) >= 3 and toks[0] == "embassy" and toks[1] == "of":
+                country = " ".join(toks[2:])
+                full.setdefault(country, []).append(g)
+    if not full:
+        return groups
+    gone: set[int] = set()
+    for g in orgs:
+        for alias in g.rules:
+            toks = tokens(normalise_name(alias))
+            if len(toks) != 2 or toks[1] != "embassy":
+                continue
+            targets = {
+                id(t): t
+                for country, ts in full.items()
+                if _demonym_of(toks[0], country)
+                for t in ts
+                if t is not g
+            }
+            if len(targets) == 1:
+                next(iter(targets.values())).absorb(g, "nationality")
+                gone.add(id(g))
+                break
+    return [g for g in groups if id(g) not in gone]
+
+
+def _demonym_of(demonym: str, place: str) -> bool:
+    """'chinese' / 'china in paris': does the nationality name the country the place starts with?"""
+    country = _DEMONYM_COUNTRY.get(demonym)
+    if country is not None:
+        return place == country or place.startswith(country + " ")
+    name = place.split()[0]  # "china" of "china in paris": one-word countries only
+    # "syrian" / "syria", "chinese" / "china", "german" / "germany"; not "australian" /
+    # "austria": the demonym is the country's name, or that name less its last letter,
+    # followed by a suffix.
+    return len(name) >= 4 and (demonym.startswith(name) or demonym.startswith(name[:-1]))
 
 
 def _resolved(merged: dict[int, DocEntity], g: DocEntity) -> DocEntity:
@@ -261,6 +439,8 @@ def _join_acronym_initials(groups: list[DocEntity]) -> list[DocEntity]:
         if any(not _ACRONYM.match(a) for a in g.rules):
             continue
         key = normalise_name(next(iter(g.rules))).replace(" ", "")
+        if len(key) < 3:
+            continue  # "DC", "AP": two letters stand for too much without a definition
         targets = {id(t): t for t in full_by_initials.get(key, []) if t is not g}
         if len(targets) == 1:
             target = next(iter(targets.values()))
@@ -272,75 +452,72 @@ def _join_acronym_initials(groups: list[DocEntity]) -> list[DocEntity]:
 def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
     """Short forms join the full name they stand for in this document.
 
-    A surname alone joins the latest person before it with that surname (or the
-    first after it); a form with initials or a truncation joins the one person
-    it is compatible with. Ambiguous short forms stay on their own.
+    First, compatible spellings of a name (initials, truncations, a pet name, a
+    missing middle initial) join the one person they fit. Then a surname alone
+    joins the latest person before it with that surname (or the first after it),
+    and a given name alone the one person it starts. Ambiguous forms stay apart.
     """
     people = [g for g in groups if g.kind == "person"]
     best = {id(g): _best_tokens(g) for g in people}
-    full = [g for g in people if len(best[id(g)]) >= 2]
     gone: set[int] = set()
+    joined = {id(g): " ".join(best[id(g)]) for g in people if len(best[id(g)]) >= 2}
+    multi = [g for g in people if id(g) in joined]
+    for i, g in enumerate(multi):
+        if id(g) in gone:
+            continue
+        for h in multi[i + 1 :]:
+            if id(h) in gone:
+                continue
+            rule = person_rule(joined[id(g)], joined[id(h)])
+            if not rule or rule == "normalised":
+                continue
+            others = [
+                k
+                for k in multi
+                if k is not h
+                and k is not g
+                and id(k) not in gone
+                and person_rule(joined[id(k)], joined[id(h)])
+            ]
+            if others:
+                continue  # ambiguous: two people this could be
+            g.absorb(h, rule)
+            gone.add(id(h))
+    full = [g for g in multi if id(g) not in gone]
+    for g in full:  # aliases gained above change the fullest form
+        best[id(g)] = _best_tokens(g)
     for g in people:
         toks = best[id(g)]
-        if len(toks) == 1:
-            surname = toks[0]
-            matches = [f for f in full if best[id(f)][-1] == surname and f is not g]
-            rule = "surname"
-            if not matches:
-                # "Henri" after "Henri M.": a given name alone, for the one person it starts.
-                matches = [f for f in full if best[id(f)][0] == surname and f is not g]
-                rule = "given name"
-                if len({id(f) for f in matches}) != 1:
-                    continue
-            start = _first(g)
-            before = [f for f in matches if _first(f) < start]
-            if before:
-                # The person of that surname named most recently before this mention.
-                target = max(
-                    before, key=lambda f: max(m.start for m in f.mentions if m.start < start)
-                )
-            elif len(matches) == 1:
-                target = matches[0]
-            else:
+        if len(toks) != 1:
+            continue
+        surname = toks[0]
+        if len(surname) < 2:
+            continue  # an initial alone ("H") stands for nobody in particular
+        matches = [f for f in full if best[id(f)][-1] == surname]
+        rule = "surname"
+        if not matches:
+            # "Henri" after "Henri M.": a given name alone, for the one person it starts.
+            matches = [f for f in full if best[id(f)][0] == surname]
+            rule = "given name"
+            if len(matches) != 1:
                 continue
-            target.absorb(g, rule)
-            gone.add(id(g))
-    # Compatible spellings (initials, truncations) of a fuller name in this document.
-    remaining = [g for g in people if id(g) not in gone]
-    for g in remaining:  # aliases gained above change the fullest form
-        best[id(g)] = _best_tokens(g)
-    joined = {id(g): " ".join(best[id(g)]) for g in remaining}
-    by_size: dict[int, list[DocEntity]] = {}
-    for g in remaining:
-        by_size.setdefault(len(best[id(g)]), []).append(g)
-    for same_size in by_size.values():  # person_rule needs equal token counts
-        for i, g in enumerate(same_size):
-            if id(g) in gone:
-                continue
-            for h in same_size[i + 1 :]:
-                if id(h) in gone:
-                    continue
-                rule = person_rule(joined[id(g)], joined[id(h)])
-                if not rule or rule == "normalised":
-                    continue
-                others = [
-                    k
-                    for k in same_size
-                    if k is not h
-                    and k is not g
-                    and id(k) not in gone
-                    and person_rule(joined[id(k)], joined[id(h)])
-                ]
-                if others:
-                    continue  # ambiguous: two people this could be
-                g.absorb(h, rule)
-                gone.add(id(h))
+        start = _first(g)
+        before = [f for f in matches if _first(f) < start]
+        if before:
+            # The person of that surname named most recently before this mention.
+            target = max(before, key=lambda f: max(m.start for m in f.mentions if m.start < start))
+        elif len(matches) == 1:
+            target = matches[0]
+        else:
+            continue
+        target.absorb(g, rule)
+        gone.add(id(g))
     return [g for g in groups if id(g) not in gone]
 
 
 def _best_tokens(g: DocEntity) -> list[str]:
     """Tokens of the fullest alias (most tokens, then longest)."""
-    norms = [normalise_name(a) for a in g.rules]
+    norms = [person_norm(a) for a in g.rules]
     best = max(norms, key=lambda n: (len(n.split()), len(n)))
     return best.split()
 
@@ -362,8 +539,16 @@ def match_in_case(
 
     An equal normalised alias wins outright. Otherwise a fuzzy/initials/surname
     rule must pick exactly one candidate: two candidates means ambiguous, and
-    ambiguity never merges.
+    ambiguity never merges. A person known by a full name is matched by full
+    names only: a lone "Mitchell" or "Derek" that an entity picked up in some
+    document must not pull George Mitchell and Derek Chollet together.
     """
+    if kind == "person" and any(" " in n for n in norms):
+        norms = {n for n in norms if " " in n}
+        candidates = [
+            CaseCandidate(c.entity_id, tuple(n for n in c.norms if " " in n) or c.norms, c.mentions)
+            for c in candidates
+        ]
     exact = [c for c in candidates if norms & set(c.norms)]
     if len({c.entity_id for c in exact}) == 1:
         return exact[0].entity_id, "normalised"
@@ -391,9 +576,9 @@ def match_in_case(
 def _case_rule(kind: str, mine: str, theirs: str) -> str | None:
     if kind == "person":
         a, b = tokens(mine), tokens(theirs)
-        if len(a) == 1 and len(b) >= 2 and b[-1] == a[0]:
+        if len(a) == 1 and len(b) >= 2 and b[-1] == a[0] and len(a[0]) > 1:
             return "surname"
-        if len(b) == 1 and len(a) >= 2 and a[-1] == b[0]:
+        if len(b) == 1 and len(a) >= 2 and a[-1] == b[0] and len(b[0]) > 1:
             return "surname"
         return person_rule(mine, theirs)
     return org_rule(mine, theirs)
@@ -416,10 +601,11 @@ def choose_name(kind: str, value: str | None, aliases: Sequence[tuple[str, int]]
     aliases = seen or aliases  # a name the text uses beats one only a header or record gives
     if kind == "person":
 
-        def fullness(item: tuple[str, int]) -> tuple[int, int, int, int]:
+        def fullness(item: tuple[str, int]) -> tuple[int, bool, int, int, int]:
             toks = normalise_name(item[0]).split()
             spelled = sum(1 for t in toks if len(t) > 1)
-            return (spelled, item[1], len(toks), len(item[0]))
+            # "Cheryl D Mills" reads better than "Mills, Cheryl D".
+            return (spelled, "," not in item[0], item[1], len(toks), len(item[0]))
 
         return max(aliases, key=fullness)[0]
     return max(aliases, key=lambda a: (a[1], len(a[0])))[0]

@@ -270,3 +270,131 @@ def test_demonyms_never_emitted() -> None:
 def test_heading_place_in_capitals() -> None:
     text = "PARIS, 10 July 2020 (Albion Wire) — A court ruled."
     assert found(text)[:2] == [("PARIS", "place"), ("10 July 2020", "date")]
+
+
+# ------------------------------------------------------------------ noise in real case files
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "      UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765918 "
+        "Date: 08/31/2015",
+        "From: H <HDR22@clintonemail.com>\nSent: Sun Jul 25 20:49:54 2010",
+        "U.S. Department of State   SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & REDACTIONS.",
+        "SBU\nThis email is UNCLASSIFIED.",
+        "Sent: Friday, December 4, 2009 3:57 PM Eastern Standard Time",
+        "RELEASE IN PART B6",
+        "Importance: High\nAttachments: notes.docx",
+    ],
+)
+def test_foia_artefacts_are_not_names(text: str) -> None:
+    names = [(t, k) for t, k in found(text) if k in ("person", "organization", "place")]
+    assert names in ([], [("U.S. Department of State", "organization")])
+
+
+def test_release_stamp_gives_no_mention_at_all() -> None:
+    stamp = "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765918 "
+    assert found(stamp + "Date: 08/31/2015\nHe met Kofi Annan.") == [("Kofi Annan", "person")]
+
+
+def test_capitalised_schedule_words_split_names() -> None:
+    text = "8:25 am ARRIVE State Department\n12:30 pm DEPART Private Residence"
+    assert kinds_of(text, "organization") == ["State Department"]
+
+
+def test_new_starts_known_names() -> None:
+    assert found("He flew to New York to see the New York Times.") == [
+        ("New York", "place"),
+        ("New York Times", "organization"),
+    ]
+
+
+def test_mail_header_names_written_surname_first() -> None:
+    text = "From: Mills, Cheryl D <MillsCD@state.gov>\nTo: Sullivan, Jacob J; Abedin, Huma\n"
+    assert found(text) == [
+        ("Mills, Cheryl D", "person"),
+        ("Sullivan, Jacob J", "person"),
+        ("Abedin, Huma", "person"),
+    ]
+    assert kinds_of("Cc: Paris, France", "person") == []
+
+
+def test_header_label_is_not_a_place_cue() -> None:
+    assert kinds_of("From: Kennedy, Patrick F\nKennedy called.", "place") == []
+
+
+def test_person_named_like_a_small_town_is_no_place_without_a_cue() -> None:
+    text = "Bill Clinton's coalition held. The brand that Clinton built lasted."
+    assert found(text) == [("Bill Clinton", "person"), ("Clinton", "person")]
+    assert kinds_of("He lives in Clinton, Iowa.", "place") == ["Clinton", "Iowa"]
+
+
+# ------------------------------------------------------------------ groups and regions
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("Iraqi security forces have made progress.", "Iraqi security forces"),
+        ("a setback for the Syrian opposition today", "Syrian opposition"),
+        ("airstrikes by the Asad regime continued", "Asad regime"),
+        ("On Jan. 8, Coalition military forces conducted strikes.", "Coalition military forces"),
+        ("strikes against ISIL fighters near the town", "ISIL fighters"),
+        ("the role the counter-ISIL coalition can play", "counter-ISIL coalition"),
+        ("in support of the government of Iraq, they", "government of Iraq"),
+        ("U.S. forces will join the exercise.", "U.S. forces"),
+        ("They requested support from the Coalition.", "Coalition"),
+    ],
+)
+def test_organised_groups_named_by_a_name(text: str, org: str) -> None:
+    assert kinds_of(text, "organization") == [org]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the French authorities have not commented",
+        "working with its French partners on this",
+        "the Chinese intelligence service declined",
+        "The Court has taken into account his age.",
+    ],
+)
+def test_nationalities_and_back_references_are_no_organisations(text: str) -> None:
+    assert kinds_of(text, "organization") == []
+
+
+def test_government_of_a_country_and_its_people_are_two_things() -> None:
+    text = "support of the Government of Iraq and the Iraqi people in their fight"
+    assert kinds_of(text, "organization") == ["Government of Iraq"]
+
+
+def test_compass_word_makes_a_region() -> None:
+    assert found("He was killed in northern Iraq.") == [("northern Iraq", "place")]
+    assert found("a ceasefire in Eastern Ukraine") == [("Eastern Ukraine", "place")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("loader.\n.      Near Palmyra, one strike destroyed a tank.", "Palmyra"),
+        ("the Syrian town of Dabiq was freed", "Dabiq"),
+        ("welcomes the liberation of Tikrit today", "Tikrit"),
+        ("the rehabilitation of the Ishtar Gate began", "Ishtar Gate"),
+        ("a deployment to Andrews Air Force Base soon", "Andrews Air Force Base"),
+    ],
+)
+def test_places_by_context_and_head_word(text: str, place: str) -> None:
+    assert kinds_of(text, "place") == [place]
+
+
+def test_office_of_an_organisation_is_not_a_person() -> None:
+    assert found("Commander of CJTF-OIR said") == [("CJTF-OIR", "organization")]
+
+
+def test_lowercase_short_form_defined_in_brackets() -> None:
+    text = "the Federal Office of Police (fedpol) heard him.\nInspector Stefan Aebi, fedpol"
+    assert kinds_of(text, "organization") == ["Federal Office of Police", "fedpol", "fedpol"]
+    assert kinds_of("the Ministry of Defence (formerly) said", "organization") == [
+        "Ministry of Defence"
+    ]

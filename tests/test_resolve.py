@@ -189,3 +189,191 @@ def test_a_given_name_shared_by_two_people_stays_apart() -> None:
         ],
     )
     assert len(ents) == 3
+
+
+# -- more merge and do-not-merge cases --------------------------------------------------
+
+
+def ments(doc: str, spans: list[tuple[str, str]]) -> list[Mention]:
+    """Mentions of `spans` ((surface, kind), in text order) in `doc`."""
+    out, pos = [], 0
+    for surface, kind in spans:
+        start = doc.index(surface, pos)
+        out.append(Mention(start, start + len(surface), surface, kind))
+        pos = start + len(surface)
+    return out
+
+
+def groups(doc: str, spans: list[tuple[str, str]]) -> list[list[str]]:
+    """The surfaces of each entity resolve_document makes, in order."""
+    return [[m.text for m in e.mentions] for e in resolve_document(doc, ments(doc, spans))]
+
+
+def test_three_spellings_of_pierre_marie_h_are_one_person() -> None:
+    doc = "Pierre-Mar H was hired. Pierre Marie H. was paid. Pierre-Marie H said nothing."
+    spans = [
+        ("Pierre-Mar H", "person"),
+        ("Pierre Marie H.", "person"),
+        ("Pierre-Marie H", "person"),
+    ]
+    assert len(groups(doc, spans)) == 1
+
+
+def test_mi5_and_mi6_in_one_document_stay_two_organisations() -> None:
+    doc = "The Security Service (MI5) and the Secret Intelligence Service (MI6) met. MI5 left."
+    spans = [
+        ("Security Service", "organization"),
+        ("MI5", "organization"),
+        ("Secret Intelligence Service", "organization"),
+        ("MI6", "organization"),
+        ("MI5", "organization"),
+    ]
+    assert groups(doc, spans) == [
+        ["Security Service", "MI5", "MI5"],
+        ["Secret Intelligence Service", "MI6"],
+    ]
+
+
+def test_a_country_and_its_ruling_party_or_government_stay_apart() -> None:
+    doc = "The Communist Party of China (CPC) rules China. The Government of Iraq asked Iraq."
+    spans = [
+        ("Communist Party of China", "organization"),
+        ("CPC", "organization"),
+        ("China", "place"),
+        ("Government of Iraq", "organization"),
+        ("Iraq", "place"),
+    ]
+    assert groups(doc, spans) == [
+        ["Communist Party of China", "CPC"],
+        ["China"],
+        ["Government of Iraq"],
+        ["Iraq"],
+    ]
+
+
+def test_two_people_sharing_a_surname_stay_apart() -> None:
+    doc = "Wang Lei met Wang Jun. Later Wang Lei left."
+    spans = [("Wang Lei", "person"), ("Wang Jun", "person"), ("Wang Lei", "person")]
+    assert groups(doc, spans) == [["Wang Lei", "Wang Lei"], ["Wang Jun"]]
+
+
+def test_acronym_and_short_form_join_their_full_names() -> None:
+    doc = "Fiona McCallum of the Ministry of State Security spoke. McCallum said the MSS paid."
+    spans = [
+        ("Fiona McCallum", "person"),
+        ("Ministry of State Security", "organization"),
+        ("McCallum", "person"),
+        ("MSS", "organization"),
+    ]
+    assert groups(doc, spans) == [
+        ["Fiona McCallum", "McCallum"],
+        ["Ministry of State Security", "MSS"],
+    ]
+
+
+def test_pet_name_and_middle_initial_join_within_a_document() -> None:
+    doc = "Alexandra Younger spoke. Sandy Younger was right. Cheryl D. Mills and Cheryl Mills."
+    spans = [
+        ("Alexandra Younger", "person"),
+        ("Sandy Younger", "person"),
+        ("Cheryl D. Mills", "person"),
+        ("Cheryl Mills", "person"),
+    ]
+    ents = resolve_document(doc, ments(doc, spans))
+    assert [sorted(e.rules.values()) for e in ents] == [
+        ["original", "pet name"],
+        ["middle initial", "original"],
+    ]
+
+
+def test_pet_name_rule_needs_a_known_pair() -> None:
+    assert person_rule("sandy younger", "alexandra younger") == "pet name"
+    assert person_rule("bill burns", "william burns") == "pet name"
+    assert person_rule("bill burns", "robert burns") is None
+    assert person_rule("john a smith", "john b smith") is None
+    assert person_rule("john a smith", "john smith") == "middle initial"
+
+
+def test_surname_first_header_name_is_read_given_names_first() -> None:
+    doc = "From: Mills, Cheryl D\n\nCheryl Mills met them. Thanks, Cheryl"
+    spans = [("Mills, Cheryl D", "person"), ("Cheryl Mills", "person"), ("Cheryl", "person")]
+    (ent,) = resolve_document(doc, ments(doc, spans))
+    assert ent.rules == {
+        "Mills, Cheryl D": "original",
+        "Cheryl D Mills": "inverted",
+        "Cheryl Mills": "middle initial",
+        "Cheryl": "given name",
+    }
+    assert choose_name("person", None, [("Mills, Cheryl D", 2), ("Cheryl Mills", 1)]) == (
+        "Cheryl Mills"
+    )
+
+
+def test_bracketed_translation_and_its_acronym_join() -> None:
+    doc = (
+        "the Federal Department of Justice and Police (Département fédéral de justice et "
+        "police, DFJP) and the Paris Criminal Court (Tribunal correctionnel de Paris), and "
+        "the Institut national des langues et civilisations orientales (Inalco)"
+    )
+    spans = [
+        ("Federal Department of Justice and Police", "organization"),
+        ("Département fédéral de justice et police", "organization"),
+        ("DFJP", "organization"),
+        ("Paris Criminal Court", "organization"),
+        ("Tribunal correctionnel de Paris", "organization"),
+        ("Institut national des langues et civilisations orientales", "organization"),
+        ("Inalco", "organization"),
+    ]
+    assert [len(g) for g in groups(doc, spans)] == [3, 2, 2]
+
+
+def test_news_agency_after_a_dateline_is_not_an_alias() -> None:
+    doc = "GAZA (Reuters) - Talks stalled. ROME (Reuters) - Talks resumed."
+    spans = [
+        ("GAZA", "organization"),
+        ("Reuters", "organization"),
+        ("ROME", "organization"),
+        ("Reuters", "organization"),
+    ]
+    assert groups(doc, spans) == [["GAZA"], ["Reuters", "Reuters"], ["ROME"]]
+
+
+def test_nationality_embassy_joins_the_one_embassy_of_that_country() -> None:
+    doc = "He met staff of the Embassy of China in Paris. The Chinese embassy declined."
+    spans = [("Embassy of China in Paris", "organization"), ("Chinese embassy", "organization")]
+    assert len(groups(doc, spans)) == 1
+    doc = "the Embassy of Austria and the Australian embassy"
+    spans = [("Embassy of Austria", "organization"), ("Australian embassy", "organization")]
+    assert len(groups(doc, spans)) == 2
+
+
+def test_an_initial_alone_joins_nobody() -> None:
+    doc = "Derek H wrote. H replied."
+    assert len(groups(doc, [("Derek H", "person"), ("H", "person")])) == 2
+
+
+def test_case_match_by_full_names_only() -> None:
+    # "Mitchell" picked up by George Mitchell's entity must not pull in Derek Mitchell.
+    got = match_in_case(
+        "person", {"derek j mitchell", "derek"}, [cand(1, "George Mitchell", "Mitchell", "Derek")]
+    )
+    assert got is None
+    got = match_in_case("person", {"cheryl d mills"}, [cand(1, "Cheryl Mills", "Mills")])
+    assert got == (1, "middle initial")
+    assert match_in_case("person", {"h"}, [cand(1, "Derek H")]) is None
+
+
+@pytest.mark.parametrize(
+    ("acronym", "name", "fits"),
+    [
+        ("DGSE", "Directorate-General for External Security", True),
+        ("fedpol", "Federal Office of Police", True),
+        ("MI5", "Security Service", True),  # a designation with a digit
+        ("AP", "PORT-AU-PRINCE", False),  # a dateline before the agency's byline
+        ("AF", "Office of Public Diplomacy and Public Affairs", False),
+    ],
+)
+def test_an_acronym_must_fit_the_name_it_defines(acronym: str, name: str, fits: bool) -> None:
+    from casework.importers.resolve import acronym_fits
+
+    assert acronym_fits(acronym, name) is fits

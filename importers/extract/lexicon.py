@@ -175,7 +175,8 @@ STOP_ACRONYMS = frozenset(
     UNCLASSIFIED CLASSIFIED CONFIDENTIAL SECRET TOP NOFORN RELEASE SUBJECT FROM SENT DATE
     PART FULL CASE DOC NO NOT AND THE FOR WITH MR MRS MS DR JR SR ST KM KG MG MM CM LB LBS
     OZ FT YD MPH KPH HQ IED IEDs VBIED VBIEDs UAV UAVs RPG RPGs SAM APC AK MIG ICBM WMD
-    OBE MBE CBE KBE DSO VC PhD MBA BA BSc MSc MA LLB QC KC USD EUR GBP JPY CNY CHF RUB""".split()
+    OBE MBE CBE KBE DSO VC PhD MBA BA BSc MSc MA LLB QC KC USD EUR GBP JPY CNY CHF RUB
+    SBU FOIA PII NODIS EXDIS LIMDIS ROGER""".split()
 )
 
 # Well-known organisations whose names carry no organisation word. General world
@@ -210,6 +211,24 @@ KNOWN_ORGS = frozenset(
         "Nusra Front", "Free Syrian Army", "Quai d'Orsay",
     }
 )  # fmt: skip
+
+# Pet names of common given names: "Sandy" is an Alexandra, "Bill" a William.
+PET_NAMES = {
+    "alexander": "alex sandy sasha", "alexandra": "alex sandy sasha sandra",
+    "andrew": "andy drew", "anthony": "tony", "antony": "tony", "benjamin": "ben",
+    "catherine": "kate cathy katie", "katherine": "kate kathy katie", "charles": "charlie chuck",
+    "christopher": "chris", "daniel": "dan danny", "david": "dave", "deborah": "debbie deb",
+    "edward": "ed ted eddie", "elizabeth": "liz beth betty lizzie", "francis": "frank",
+    "frederick": "fred", "gerald": "gerry", "jacob": "jake", "james": "jim jimmy jamie",
+    "jennifer": "jen jenny", "john": "jack johnny", "joseph": "joe", "kenneth": "ken",
+    "lawrence": "larry", "margaret": "maggie peggy meg", "matthew": "matt",
+    "michael": "mike mick", "nicholas": "nick", "patrick": "pat paddy", "peter": "pete",
+    "rebecca": "becky", "richard": "rick dick rich", "robert": "bob rob bobby",
+    "ronald": "ron", "samuel": "sam", "stephen": "steve", "steven": "steve",
+    "susan": "sue", "thomas": "tom tommy", "timothy": "tim", "victoria": "vicky",
+    "william": "bill will billy", "donald": "don", "douglas": "doug", "gregory": "greg",
+    "jonathan": "jon", "nathaniel": "nate", "philip": "phil", "raymond": "ray",
+}  # fmt: skip
 
 # Connectors allowed inside a multi-word name, and what they are.
 NAME_PARTICLES = frozenset(
@@ -264,7 +283,11 @@ def lexicon() -> Lexicon:
         surface, canonical, klass, pop = line.split("\t")
         places[surface] = Place(canonical, klass, int(pop))
     words = frozenset(_read("words.txt.gz").split())
-    first = frozenset(_read("first_names.txt").split())
+    # The census lists leave out given names that are also words ("Bill", "Will", "Pat").
+    pets = {n.title() for full, pets in PET_NAMES.items() for n in (full, *pets.split())}
+    first = frozenset(_read("first_names.txt").split()) | pets
     surnames = frozenset(_read("surnames.txt.gz").split())
-    demonyms = frozenset(_read("demonyms.txt").split())
+    # "Eastern", "Western": compass words open place names ("Eastern Ukraine"), so they
+    # are not treated as nationalities even though the demonym list has them.
+    demonyms = frozenset(_read("demonyms.txt").split()) - COMPASS
     return Lexicon(places, words, first, surnames, demonyms, KNOWN_ORGS)

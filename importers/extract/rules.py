@@ -14,10 +14,19 @@ Conventions (see tests/test_extract_rules.py): spans exclude titles, leading
 "the" and possessive "'s"; a defined acronym ("... Security (DGSE)") yields
 both the full name and the acronym; demonyms, months, weekdays, function
 words, header labels and ordinary words in capitals are never entities.
+A name or a nationality followed by a group noun is an organisation in its
+own right ("Iraqi security forces", "Asad regime", "ISIL fighters", "the
+government of Iraq"), but "the French authorities" is not: only organised
+actors. A lowercase compass word makes a region ("northern Iraq"); a place
+descriptor stays outside the name ("the city of Mosul" -> "Mosul"). Mail
+headers give names surname first ("Mills, Cheryl D": one person); release
+stamps ("UNCLASSIFIED U.S. Department of State Case No. ...") and e-mail
+addresses yield nothing.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from dataclasses import dataclass
@@ -98,7 +107,40 @@ _ORG_PREFIX_OPENERS = frozenset(
     {"Radio", "Bank", "Banque", "Banco", "Banca", "Air", "Hotel", "Club"}
 )
 _ARTICLE_NAMES = frozenset({"Le", "La", "Les", "El", "Il", "Der", "Die", "Das"})
-_EMBASSY_AFTER = re.compile(r"[ \t]+(?:embassy|consulate)\b")
+# Group nouns that make a name or a nationality before them an organisation: "Iraqi
+# security forces", "Syrian opposition", "Chinese embassy", "ISIL fighters", "Coalition
+# partners", "Asad regime". Only organised actors: not "people", "authorities", "officials".
+_GROUP_ADJ = (
+    r"(?:security|military|armed|tactical|special|opposition|democratic|regional|federal"
+    r"|national|local|rebel|allied|naval|ground|air|government|coalition|terrorist|interim"
+    r"|transitional|paramilitary|intelligence)"
+)
+_DEMONYM_GROUP = re.compile(
+    rf"[ \t]+(?:{_GROUP_ADJ}[ \t]+){{0,2}}(?:forces|army|military|navy|government|regime"
+    r"|opposition|militias?|troops|rebels|insurgents|embassy|consulate|parliament|parties"
+    r"|coast[ \t]guard|air[ \t]force)\b"
+)
+_ORG_GROUP = re.compile(
+    rf"[ \t]+(?:{_GROUP_ADJ}[ \t]+){{0,2}}(?:forces|fighters|terrorists|militants|troops"
+    r"|units?|partners|allies|nations|members|coalition|group|military)\b"
+)
+_LEADER_GROUP = re.compile(
+    r"(?:['’]s)?[ \t]+(?:[a-z]+[ \t]+)?(?:regime|government|administration|loyalists)\b"
+)
+# "the government of Iraq": a lowercase institution of a place is an organisation.
+_INSTITUTION_OF = re.compile(
+    r"(?<![\w-])(?:government|regime|army|military|navy|parliament|forces)[ \t]+of[ \t]+$"
+)
+_COUNTER = ("counter-", "anti-", "Counter-", "Anti-")
+# Institution words that, capitalised after "the" in running text, name one body: "the
+# Coalition", "the Alliance". Other heads are left out: "the Court", "the Department" are
+# back-references to a name given in full elsewhere, and as aliases they would be
+# learned for any court or department.
+_INSTITUTIONS = frozenset({"Coalition", "Alliance"})
+# "northern Iraq", "eastern Aleppo": a lowercase compass word makes a region of a place.
+_COMPASS_BEFORE = re.compile(
+    r"(?:(?:north|south)(?:-?(?:east|west))?ern|eastern|western|central)[ \t]$"
+)
 _IN_PLACE = re.compile(rf"[ \t]+in[ \t]+({_UP}[\w-]+(?:[ \t]{_UP}[\w-]+)?)")
 _MISSION_HEADS = frozenset({"Embassy", "Consulate", "Consulate-General", "Mission", "Delegation"})
 _NEWS_HEADS = frozenset(
@@ -107,6 +149,7 @@ _NEWS_HEADS = frozenset(
     Mail Record Review Week Weekly Daily Monitor Register Dispatch Bulletin Wire Newswire""".split()
 )
 _INITIAL = re.compile(rf"{_UP}\.?")
+_DIGIT = re.compile(r"\d")
 
 ABBREVIATIONS = frozenset(
     """Mr Mrs Ms Dr Prof St Mt Ft Gen Lt Col Maj Capt Sgt Cpl Pvt Adm Cmdr Cdr Brig Gov Sen
@@ -132,8 +175,9 @@ _SENT_END = frozenset(".!?\n:;•*")
 _OPENERS_SKIP = frozenset(" \t\"'“‘«([-—–")
 _PLACE_HEADS_STRONG = frozenset(
     """Province Governorate Governate District Prefecture County Oblast Krai River Mountains
-    Mountain Valley Desert Dam Airport Airbase Island Islands Peninsula Strait Canal Bridge
-    Square Street Road Avenue Boulevard Region""".split()
+    Mountain Valley Desert Dam Airport Airbase Airfield Island Islands Peninsula Strait Canal
+    Bridge Square Street Road Avenue Boulevard Region Gate Palace Mosque Temple Cathedral
+    Citadel Fortress Castle Stadium Base""".split()
 )
 _PLACE_OF = frozenset(
     """Republic Kingdom Emirate Sultanate Principality Commonwealth City Town Village Province
@@ -144,8 +188,10 @@ _QUOTE_CHARS = frozenset("\"“'‘")
 _ORD_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 _ORDINAL = re.compile(r"(?<![\w.,])\d{1,4}(?:st|nd|rd|th) $")
 _NOT_GIVEN = frozenset({"Al", "El"})  # census first names, but Arabic articles in names
+# Capitalised prepositions that make the next unknown name a place ("Near Ayn Isa, ...").
+# Not "From" or "At": "From Arturo - ..." is a sender in a subject line.
 _PLACE_PREPS = frozenset(
-    "In Near Outside Around Across Into Inside Throughout Toward Towards From At".split()
+    "In Near Outside Around Across Into Inside Throughout Toward Towards".split()
 )
 # Arabic and Hebrew toponymic heads: spring, hill, monastery, cape, mountain, valley...
 _TOPONYM_HEADS = frozenset(
@@ -168,6 +214,11 @@ class _Tok:
     conn: bool
     initial: bool = False
     place_cue: bool = False  # a dropped "In"/"Near" opened this piece
+    flags: int = -1  # _TITLE | _ORGISH of the text, precomputed per word; -1: unknown
+
+
+# Word flags cached per token text, so the classifiers skip work on plain words.
+_TITLE, _ORGISH = 1, 2
 
 
 _Found = tuple[int, int, str, float, str | None]
@@ -253,24 +304,41 @@ class RuleExtractor:
             taken.append((s, e, "money", 1.0, v))
         for s, e, v in find_dates(text, doc_date, windows):
             taken.append((s, e, "date", 1.0, v))
+        stamps = _stamps(text)
+        if stamps:
+            taken = [t for t in taken if not _inside(stamps, t[0])]
         for s, e, kind in find_french_names(text):
             doc.out.append((s, e, kind, 0.8, None))
             m = _ACRO_DEF.match(text, e)
             if m:
                 doc.acronyms[m.group(1)] = (kind, m.start(1))
+        _header_names(doc)  # before the scan: the names it finds are context for it
         skip = self._skip
-        chunk = _chunk
-        for m in _CHUNK.finditer(text):
-            g = m.group()
-            # Most chunks are one word seen before that is never a name ("The", "From").
-            if g in skip:
-                continue
-            start = m.start()
-            if start > 2 and text[start - 1] in "-‐" and text[start - 3 : start - 1] in _AL:
-                start -= 3  # "al-Qaida", "el-Sisi": the article belongs to the name
-                g = text[start : m.end()]
-            chunk(doc, start, g)
+        multi = _chunk
+        single = _single_chunk
+        n = len(text)
+        # Scan between release stamps (usually one stretch: the whole text).
+        prev = 0
+        for a, b in [*stamps, (n, n)]:
+            for m in _CHUNK.finditer(text, prev, a):
+                g = m.group()
+                # Most chunks are one word seen before that is never a name ("The").
+                if g in skip:
+                    continue
+                start, end = m.span()
+                if end < n and text[end] == "@":
+                    continue  # the name part of an e-mail address ("HDR22@...")
+                if start > 2 and text[start - 1] in "-‐" and text[start - 3 : start - 1] in _AL:
+                    start -= 3  # "al-Qaida", "el-Sisi": the article belongs to the name
+                    g = text[start:end]
+                if " " in g or "\t" in g:
+                    multi(doc, start, g)
+                else:
+                    single(doc, start, g)
+            prev = b
         _resolve_pending(doc)
+        _lowercase_short_forms(doc)
+        _extend_groups(doc)
         return _merge(text, taken, doc.out, self.name)
 
 
@@ -281,6 +349,30 @@ def default_extractor() -> RuleExtractor:
 
 
 # --------------------------------------------------------------------------- scanning
+
+_CLASSIFICATION = re.compile(r"\b(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RESTRICTED|CLASSIFIED)\b")
+
+
+def _stamps(text: str) -> list[tuple[int, int]]:
+    """Lines of a release stamp ("UNCLASSIFIED U.S. Department of State Case No. F-2014-...
+    Doc No. C05765918 Date: 08/31/2015"): stamped on every page, they name nothing."""
+    out: set[tuple[int, int]] = set()
+    for key in ("Doc No", "Case No"):
+        i = text.find(key)
+        while i != -1:
+            a = text.rfind("\n", 0, i) + 1
+            b = text.find("\n", i)
+            b = len(text) if b == -1 else b
+            if _CLASSIFICATION.search(text, a, b):
+                out.add((a, b))
+            i = text.find(key, b)
+    return sorted(out)
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is `pos` inside one of the sorted, disjoint spans?"""
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and pos < spans[i][1]
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -296,10 +388,7 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 
 def _chunk(doc: _Doc, base: int, chunk: str) -> None:
-    """Split one capitalised run into clean pieces and classify each."""
-    if " " not in chunk and "\t" not in chunk:
-        _single_chunk(doc, base, chunk)
-        return
+    """Split one capitalised run of several words into clean pieces and classify each."""
     text = doc._text
     initial = _sentence_initial(text, base)
     end = base + len(chunk)
@@ -345,13 +434,13 @@ def _chunk(doc: _Doc, base: int, chunk: str) -> None:
         )
 
 
-def _token_info(t: str) -> tuple[str, int, bool, bool, bool]:
-    """(text, characters cut, ends a piece, is an initial, is a connector) of one raw token.
+def _token_info(t: str) -> tuple[str, int, bool, bool, bool, int]:
+    """(text, characters cut, ends a piece, is an initial, is a connector, flags) of a token.
 
     A trailing period is kept on initials and abbreviations ("H.", "Dr.") and otherwise
     ends the piece; a possessive "'s" is cut and ends the piece ("DGSE's")."""
     if t in _CONN_SET:
-        return t, 0, False, False, True
+        return t, 0, False, False, True, 0
     cut, brk, initial = 0, False, False
     if t.endswith("."):
         core = t[:-1]
@@ -363,10 +452,22 @@ def _token_info(t: str) -> tuple[str, int, bool, bool, bool]:
         t, cut, brk = t[:-2], cut + 2, True
     elif len(t) == 1:
         initial = True
-    return t, cut, brk, initial, False
+    flags = _TITLE if _is_title(t) else 0
+    head = t.split("-")[0] if "-" in t else t
+    if (
+        t in ORG_HEADS
+        or t in ORG_OPENERS
+        or head in ORG_OPENERS
+        or t in _ORG_PREFIX_OPENERS
+        or t in _ARTICLE_NAMES
+        or (t.endswith(".") and t[:-1] in ORG_HEADS)
+        or ("-" in t and t.rsplit("-", 1)[-1] in ORG_HEADS)
+    ):
+        flags |= _ORGISH
+    return t, cut, brk, initial, False, flags
 
 
-_TOKEN_CACHE: dict[str, tuple[str, int, bool, bool, bool]] = {}
+_TOKEN_CACHE: dict[str, tuple[str, int, bool, bool, bool, int]] = {}
 
 
 def _chunk_tokens(doc: _Doc, base: int, chunk: str, initial: bool) -> None:
@@ -382,8 +483,8 @@ def _chunk_tokens(doc: _Doc, base: int, chunk: str, initial: bool) -> None:
             info = cache.get(raw)
             if info is None:
                 info = cache[raw] = _token_info(raw)
-            t, cut, brk, ini, conn = info
-            group.append(_Tok(pos, pos + len(raw) - cut, t, conn, ini))
+            t, cut, brk, ini, conn, flags = info
+            group.append(_Tok(pos, pos + len(raw) - cut, t, conn, ini, False, flags))
             if brk:
                 _group(doc, group, initial)
                 group, initial = [], True
@@ -445,6 +546,13 @@ def _word_info(lex: Lexicon, chunk: str) -> tuple[int, str, bool, bool, bool, Pl
         if up is not None and up.klass in ("country", "continent", "region", "admin"):
             return _UPPER_PLACE, t, initial_tok, common, start_ok, up
         return _SKIP, t, initial_tok, common, start_ok, None
+    if common:
+        f = fold(t)
+        if f not in lex.first_names and f not in lex.surnames:
+            # An ordinary word in capitals ("Meeting", "Urgent"): _single_context would
+            # make it a person only after a role noun ("chief Meeting"), which is noise,
+            # so the scan skips it outright from now on.
+            return _SKIP, t, initial_tok, common, start_ok, None
     return _OTHER, t, initial_tok, common, start_ok, None
 
 
@@ -491,8 +599,10 @@ def _single_chunk(doc: _Doc, base: int, chunk: str) -> None:
         start = _ordinal_start(doc._text, base)
         if start < base:
             doc.out.append((start, end, "organization", 0.85, None))  # "3rd Battalion"
+        elif not initial:
+            _lone_head(doc, base, end, t)
     elif code == _DEMONYM:
-        m = _EMBASSY_AFTER.match(doc.text, end)
+        m = _DEMONYM_GROUP.match(doc.text, end)
         if m:
             doc.out.append((base, m.end(), "organization", 0.7, None))  # "Chinese embassy"
     elif code == _ACRO:
@@ -502,6 +612,20 @@ def _single_chunk(doc: _Doc, base: int, chunk: str) -> None:
         doc.out.append((base, end, "place", 0.7, place.canonical))
     else:
         _single_context(doc, tok, initial, None)
+
+
+def _lone_head(doc: _Doc, start: int, end: int, word: str) -> None:
+    """'the Coalition', 'Coalition partners': an institution word standing for one body.
+
+    Capitalised in running text after "the", or before a group noun, it names an
+    organisation; resolution joins it to the fuller name when the document has one."""
+    text = doc.text
+    if _ORG_GROUP.match(text, end) or (
+        word in _INSTITUTIONS and text[max(0, start - 4) : start] in ("the ", "The ")
+    ):
+        nxt = text[end : end + 4]
+        if not nxt.startswith((" of ", " for")):
+            doc.out.append((start, end, "organization", 0.6, None))
 
 
 def _is_common(lex: Lexicon, word: str) -> bool:
@@ -519,9 +643,11 @@ def _group(doc: _Doc, toks: list[_Tok], initial: bool) -> None:
             t = tok.text
             drop = False
             bare = t[:-1] if t.endswith(".") else t
-            if t in STOP_CAP or bare in CALENDAR_WORDS:
-                # "The Hague", "The Economist": keep when the pair is a known name.
-                drop = not (t == "The" and _known_pair(doc, idx, toks))
+            if t in STOP_CAP or bare in CALENDAR_WORDS or (len(bare) > 1 and bare in STOP_CAP):
+                # "The Hague", "New York": keep when the pair is a known name.
+                drop = not (t in _PAIR_STARTS and _known_pair(doc, idx, toks))
+            elif _noise_token(lex, t, toks):
+                drop = True
             elif idx == 0 and initial and _is_common(lex, t) and not _name_start(doc, idx, toks):
                 drop = True
                 f = fold(t)
@@ -540,16 +666,40 @@ def _group(doc: _Doc, toks: list[_Tok], initial: bool) -> None:
         _piece(doc, piece, piece_initial)
 
 
+_PAIR_STARTS = frozenset({"The", "New"})
+
+
+def _noise_token(lex: Lexicon, t: str, toks: list[_Tok]) -> bool:
+    """A token that splits a capitalised run instead of joining a name.
+
+    Numbers and codes ("F-2014-20439", "C05765918"), and in a run that is not all
+    capitals, words in capitals that are ordinary words or never acronyms of an
+    organisation ("ARRIVE State Department", "PM Eastern Standard Time")."""
+    if t.isalpha():
+        if not t.isupper() or len(t) < 2:
+            return False  # the common case: "Department"
+    elif sum(c.isdigit() for c in t) >= 3:
+        return True
+    if len(t) < 2 or not t.isupper() or _ROMAN.fullmatch(t) or t in _SUFFIXES:
+        return False
+    if all(x.conn or x.text.isupper() for x in toks):
+        return False  # a heading in capitals: _multi looks at each word
+    core = t.replace(".", "")
+    return t in STOP_ACRONYMS or (core.isalpha() and len(core) >= 3 and core.lower() in lex.words)
+
+
 def _known_pair(doc: _Doc, i: int, toks: list[_Tok]) -> bool:
-    """'The Hague', 'The Economist', 'The Evening Courier': a 'The' that is part of the name."""
+    """'The Hague', 'The Evening Courier', 'New York': a stop word that is part of the name."""
     if i + 1 >= len(toks):
         return False
-    j = i + 1
-    while j < len(toks) and not toks[j].conn and toks[j].text not in STOP_CAP:
-        j += 1
-    if toks[j - 1].text in _NEWS_HEADS and j - 1 > i:
-        return True
-    key = f"The {toks[i + 1].text}"
+    word = toks[i].text
+    if word == "The":
+        j = i + 1
+        while j < len(toks) and not toks[j].conn and toks[j].text not in STOP_CAP:
+            j += 1
+        if toks[j - 1].text in _NEWS_HEADS and j - 1 > i:
+            return True
+    key = f"{word} {toks[i + 1].text}"
     return key in doc.lex.places or key in doc.lex.known_orgs
 
 
@@ -619,7 +769,7 @@ def _trim(toks: list[_Tok]) -> list[_Tok]:
 
 def _key(toks: list[_Tok]) -> str:
     """The lookup key of a token run: its words joined by single spaces."""
-    return " ".join(t.text for t in toks)
+    return " ".join([t.text for t in toks])
 
 
 def _piece(doc: _Doc, toks: list[_Tok], initial: bool) -> None:
@@ -631,7 +781,7 @@ def _piece(doc: _Doc, toks: list[_Tok], initial: bool) -> None:
     n = len(toks)
     for k in range(n):
         tk = toks[k]
-        if tk.conn or not _is_title(tk.text):
+        if tk.conn or not (tk.flags & _TITLE if tk.flags >= 0 else _is_title(tk.text)):
             continue
         e = k + 1
         while (
@@ -706,6 +856,10 @@ def _name_like(lex: Lexicon, toks: list[_Tok]) -> bool:
     first = words[0].text
     if first in lex.demonyms or (first in STOP_ACRONYMS and len(first) > 1):
         return False
+    if len(words) == 1 and len(first) > 2 and _ACRONYM_SHAPE.fullmatch(first):
+        f = fold(first.title())
+        if not (f in lex.surnames or f in lex.first_names):
+            return False  # "Commander of CJTF-OIR": an office of an organisation
     all_caps = all(t.text.isupper() for t in words)
     for t in words:
         w = t.text
@@ -798,8 +952,8 @@ def _segment(
     key = _key(toks)
     words = [t for t in toks if not t.conn]
     n = len(words)
-    if words[0].text in _EVENT_OPENERS and n > 1:
-        return
+    if words[0].text in _EVENT_OPENERS and n > 1 and not _first_name(lex, words[0].text):
+        return  # "Operation Inherent Resolve", "Resolution 2328"; not "Bill Clinton"
     if key in lex.known_orgs:
         _emit(doc, toks, "organization", 1.0)
         _acronym_def(doc, toks, "organization")
@@ -810,6 +964,15 @@ def _segment(
     ):
         _emit(doc, toks, "place", 1.0 if n > 1 else 0.9, place.canonical)
         _acronym_def(doc, toks, "place")
+        return
+    if (
+        n > 1
+        and words[-1].text in _PLACE_HEADS_STRONG
+        and not toks[-1].conn
+        and words[0].text not in lex.demonyms
+        and words[0].text not in _EVENT_OPENERS
+    ):
+        _emit(doc, toks, "place", 0.8)  # "Andrews Air Force Base", "Tabqa Dam"
         return
     # Organisation: "Ministry of the Armed Forces", "Syrian Democratic Forces".
     org = _org_span(lex, toks)
@@ -853,6 +1016,8 @@ def _segment(
             start = _ordinal_start(doc._text, toks[0].start)
             if start < toks[0].start:
                 doc.out.append((start, toks[0].end, "organization", 0.85, None))
+            elif not initial:
+                _lone_head(doc, toks[0].start, toks[0].end, words[0].text)
             return
         _single(doc, toks[0], initial, person_cue)
         return
@@ -861,6 +1026,8 @@ def _segment(
 
 def _org_span(lex: Lexicon, toks: list[_Tok]) -> tuple[int, int] | None:
     """Indices of the organisation inside `toks`, when an organisation word shows one."""
+    if not any(t.flags & _ORGISH for t in toks):
+        return None  # no organisation word at all (flags of -1 mean "not computed")
     n = len(toks)
     first = toks[0].text
     if (
@@ -887,6 +1054,7 @@ def _org_span(lex: Lexicon, toks: list[_Tok]) -> tuple[int, int] | None:
         ):
             if not any(not x.conn for x in toks[i + 2 :]):
                 break
+            end = _conj_end(lex, toks, i + 2)
             start = i
             while start > 0 and (
                 (not toks[start - 1].conn and _modifier_ok(lex, toks[start - 1].text))
@@ -895,7 +1063,7 @@ def _org_span(lex: Lexicon, toks: list[_Tok]) -> tuple[int, int] | None:
                 start -= 1
             while toks[start].conn:
                 start += 1
-            return start, n
+            return start, end
     # "... Forces", "... Ltd": a head word ends the name (the last head in the run).
     for j in range(n - 1, -1, -1):
         t = toks[j]
@@ -933,6 +1101,25 @@ def _org_span(lex: Lexicon, toks: list[_Tok]) -> tuple[int, int] | None:
                 return None
             return start, j + 1
     return None
+
+
+def _conj_end(lex: Lexicon, toks: list[_Tok], i: int) -> int:
+    """Where an 'Opener of ...' name ends: at an 'and' that starts another name.
+
+    "Government of Iraq and the Iraqi people" is two things; "Department of Justice
+    and Police" and "Islamic State of Iraq and the Levant" are one."""
+    n = len(toks)
+    for k in range(i, n - 1):
+        t = toks[k]
+        if not (t.conn and t.text in ("and", "&")):
+            continue
+        j = k + 1
+        if toks[j].text == "the" and j + 1 < n:
+            j += 1
+        w = toks[j].text
+        if w in lex.demonyms or w in lex.known_orgs or _first_name(lex, w):
+            return k
+    return n
 
 
 def _lone_head_ok(toks: list[_Tok], j: int) -> bool:
@@ -984,19 +1171,20 @@ def _single_place_ok(doc: _Doc, tok: _Tok, place: Place, initial: bool) -> bool:
         return True
     f = fold(w)
     personish = f in lex.surnames or f in lex.first_names
-    doc.edge = True
-    cue = _prev_word(doc._text, tok.start)
-    place_cue = cue is not None and cue.lower() in PLACE_CUES
+    place_cue = _place_cue(doc, tok)
     if personish:
         if place_cue:
             return True
+        if w in doc.person_parts:
+            return False  # "Kennedy called" after "From: Kennedy, Patrick F"
         nxt = _next_word(doc._text, tok.end)
         if nxt in SAY_VERBS:
             return False
         big = place.population >= 500_000 or place.klass == "admin"
         if not big:
-            # Decide after the scan: a person if the name was seen as one.
-            doc.pending.append((tok.start, tok.end, "place", 0.6, place.canonical, True))
+            # A small town named like a person ("Clinton", "Sherman") and nothing saying
+            # "place": a person if the text names one so, otherwise nothing.
+            doc.pending.append((tok.start, tok.end, "", 0.6, None, True))
             return False
         return True
     if place.klass == "city" and place.population < 50_000 and not place_cue:
@@ -1004,12 +1192,39 @@ def _single_place_ok(doc: _Doc, tok: _Tok, place: Place, initial: bool) -> bool:
     return True
 
 
+_PLACE_NOUN_OF = re.compile(
+    r"(?:town|city|village|province|district|region|area|outskirts|vicinity|suburbs|port"
+    r"|governorate|liberation|siege|heart|centre|center)[ \t]+of[ \t]+$"
+)
+
+
+def _place_cue(doc: _Doc, tok: _Tok) -> bool:
+    """'in X', 'near X', 'the town of X', a dropped 'Near' before X: X is a place here."""
+    if tok.place_cue:
+        return True
+    doc.edge = True
+    return _place_cue_word(doc, tok, _prev_word(doc._text, tok.start))
+
+
+def _place_cue_word(doc: _Doc, tok: _Tok, cue: str | None) -> bool:
+    """_place_cue, given the word before X. A capitalised cue ("From:" in a mail header)
+    is a label, not a preposition."""
+    if tok.place_cue:
+        return True
+    if cue is None:
+        return False
+    if cue == "of":
+        doc.ctx = True  # reads further back than the memo key records
+        return _PLACE_NOUN_OF.search(doc._text, max(0, tok.start - 24), tok.start) is not None
+    return cue[0].islower() and cue in PLACE_CUES
+
+
 def _single(doc: _Doc, tok: _Tok, initial: bool, person_cue: bool | None) -> None:
     """One word: acronym, known name, seen surname, or a name by context."""
     lex = doc.lex
     w = tok.text
     if w in lex.demonyms:
-        m = _EMBASSY_AFTER.match(doc.text, tok.end)
+        m = _DEMONYM_GROUP.match(doc.text, tok.end)
         if m:
             doc.out.append((tok.start, m.end(), "organization", 0.7, None))  # "Chinese embassy"
         return
@@ -1053,12 +1268,7 @@ def _single_context(doc: _Doc, tok: _Tok, initial: bool, person_cue: bool | None
     if known and _next_word(doc._text, tok.end) in SAY_VERBS:
         _emit(doc, [tok], "person", 0.7)
         return
-    if (
-        prev is not None
-        and prev.lower() in PLACE_CUES
-        and prev[0].islower()
-        and f not in lex.surnames
-    ) or _comma_place(doc, tok.end):
+    if (_place_cue_word(doc, tok, prev) and f not in lex.surnames) or _comma_place(doc, tok.end):
         doc.pending.append((tok.start, tok.end, "place", 0.5, None, False))
         return
     if f in lex.surnames and not initial:
@@ -1124,7 +1334,8 @@ def _multi(
         return  # "USS Mahan", "FS Forbin": vessels are not among the kinds
     if all(t.text.isupper() and len(t.text) > 1 for t in words):
         for t in words:  # a heading in capitals: each word on its own merits
-            _single(doc, t, False, False)
+            if t.text.lower() not in lex.words:  # "SUBJECT TO AGREEMENT ON ..."
+                _single(doc, t, False, False)
         return
     # Leading demonyms are context ("Kurdish YPG", "French Pierre Dupont").
     if first in lex.demonyms:
@@ -1141,10 +1352,10 @@ def _multi(
     if first in _TOPONYM_HEADS and not _first_name(lex, words[1].text):
         _emit(doc, toks, "place", 0.7)  # "Ayn Isa", "Tal Afar", "Dayr Az Zawr"
         return
-    if any(any(c.isdigit() for c in t.text) for t in words):
+    if any(not t.text.isalpha() and _DIGIT.search(t.text) for t in words):
         return  # "KC-135R Stratotanker": a model or a designation, not a name
     firstname = _first_name(lex, first)
-    has_initial = any(t.initial or _INITIAL.fullmatch(t.text) for t in words)
+    has_initial = any(t.initial or (len(t.text) <= 2 and _INITIAL.fullmatch(t.text)) for t in words)
     if not (firstname or has_initial) and person_cue is None:
         # Ordinary words only ("Original Message") are no name, whatever precedes them.
         all_common = all(_is_common(lex, t.text) for t in words)
@@ -1191,13 +1402,7 @@ def _comma_place(doc: _Doc, end: int) -> bool:
 
 def _place_context(doc: _Doc, toks: list[_Tok]) -> bool:
     """'in X', 'Near X', 'X, Texas': context that makes an unknown name a place."""
-    if toks[0].place_cue:
-        return True
-    doc.edge = True
-    prev = _prev_word(doc._text, toks[0].start)
-    if prev is not None and prev.lower() in PLACE_CUES and prev[0].islower():
-        return True
-    return _comma_place(doc, toks[-1].end)
+    return _place_cue(doc, toks[0]) or _comma_place(doc, toks[-1].end)
 
 
 def _first_name(lex: Lexicon, word: str) -> bool:
@@ -1232,6 +1437,129 @@ def _resolve_pending(doc: _Doc) -> None:
             doc.out.append((s, e, "person", 0.8, None))
         elif kind:
             doc.out.append((s, e, kind, score, value))
+
+
+_HEADER_LABELS = ("From:", "To:", "Cc:", "CC:", "Bcc:", "BCC:")
+_INVERTED_NAME = re.compile(
+    r"(?<![\w@.])([A-Z][\w'’-]+(?:[ \t][A-Z][\w'’-]+)?),[ \t]+([A-Z][\w'’-]+)"
+    r"((?:[ \t]+[A-Z]\.?)?)(?=[ \t]*(?:[<;\[(\"'’]|$))",
+    re.MULTILINE,
+)
+
+
+def _header_names(doc: _Doc) -> None:
+    """'From: Mills, Cheryl D <MillsCD@state.gov>', 'To: Sullivan, Jacob J; Abedin, Huma':
+    in a mail header a name is often written surname first; the whole "Mills, Cheryl D"
+    is the person (resolution reads it as Cheryl D Mills), not "Mills" and "Cheryl D"."""
+    text = doc._text
+    for label in _HEADER_LABELS:  # str.find per label: far faster than one regex
+        i = text.find(label)
+        while i != -1:
+            end = text.find("\n", i)
+            end = len(text) if end == -1 else end
+            if "," in text[i:end] and not text[text.rfind("\n", 0, i) + 1 : i].strip(" \t>"):
+                _header_line(doc, i + len(label), end)
+            i = text.find(label, end)
+
+
+def _header_line(doc: _Doc, start: int, end: int) -> None:
+    """The surname-first names of one header line, when one of them is surely a name."""
+    text = doc._text
+    lex = doc.lex
+    names, sure = [], False
+    for m in _INVERTED_NAME.finditer(text, start, end):
+        surname, given = m.group(1), m.group(2)
+        place = lex.places.get(given)
+        if place is not None and place.klass in ("country", "admin", "continent"):
+            continue  # "Paris, France"
+        names.append((m.start(), m.end(), "person", 0.8, None))
+        sure = sure or bool(
+            fold(given) in lex.first_names or m.group(3) or fold(surname) in lex.surnames
+        )
+    if not sure:  # one known name vouches for the list's format ("Abedin, Huma")
+        return
+    doc.out.extend(names)
+    for s, e, _, _, _ in names:  # "Huma" alone later in the text is this person
+        for w in re.split(r"[,\s]+", text[s:e]):
+            if len(w) > 2:
+                doc.add_part(w)
+
+
+_LOWER_DEF = re.compile(r"[ \t]*\([ \t]*([a-z][a-z0-9]{2,9})[ \t]*\)")
+
+
+def _lowercase_short_forms(doc: _Doc) -> None:
+    """'Federal Office of Police (fedpol)': a short form in lowercase, defined in brackets
+    after an organisation, is found wherever the text uses it ("Inspector Aebi, fedpol").
+
+    Only when its letters come in order from the name and it is no ordinary word."""
+    text = doc._text
+    found: list[_Found] = []
+    for s, e, kind, _score, _value in doc.out:
+        if kind != "organization":
+            continue
+        m = _LOWER_DEF.match(text, e)
+        if m is None:
+            continue
+        short = m.group(1)
+        if short in doc.lex.words or not _letters_in_order(short, text[s:e].lower()):
+            continue
+        for w in re.finditer(rf"(?<![\w@.-]){short}(?![\w@-])", text):
+            found.append((w.start(), w.end(), "organization", 0.8, None))
+    doc.out.extend(found)
+
+
+def _letters_in_order(short: str, name: str) -> bool:
+    """'fedpol' in 'federal office of police': same first letter, the rest in order."""
+    if not name.startswith(short[0]):
+        return False
+    it = iter(name)
+    return all(c in it for c in short)
+
+
+def _extend_groups(doc: _Doc) -> None:
+    """'ISIL fighters', 'counter-ISIL coalition', 'Asad regime': a name and its group noun;
+    'northern Iraq': a place and the compass word that makes it a region.
+
+    The group is an organisation in its own right, so the span takes the group noun
+    and the name alone is no longer a separate mention; likewise the region."""
+    text = doc._text
+    out = doc.out
+    n = len(text)
+    for i, (s, e, kind, score, _value) in enumerate(out):
+        # Cheap tests first: a lowercase word after, "of " or "-ern "/"-ral " before.
+        low_after = e + 1 < n and ((text[e] in " \t" and text[e + 1].islower()) or text[e] in "'’")
+        if kind == "place":
+            if low_after:
+                m = _DEMONYM_GROUP.match(text, e)  # "U.S. forces", "Kurdistan regional govt"
+                if m is not None:
+                    out[i] = (s, m.end(), "organization", 0.7, None)
+                    continue
+            before = text[max(0, s - 4) : s]
+            if before.endswith("of "):
+                c = _INSTITUTION_OF.search(text, max(0, s - 24), s)
+                if c is not None:
+                    out[i] = (c.start(), e, "organization", 0.7, None)
+                    continue
+            if before[:3] in ("ern", "ral"):
+                c = _COMPASS_BEFORE.search(text, max(0, s - 16), s)
+                if c is not None and (c.start() == 0 or not text[c.start() - 1].isalnum()):
+                    out[i] = (c.start(), e, "place", score, None)
+            continue
+        if not low_after:
+            continue
+        if kind == "organization":
+            m = _ORG_GROUP.match(text, e)
+        elif kind == "person" and " " not in text[s:e]:
+            m = _LEADER_GROUP.match(text, e)
+        else:
+            continue
+        if m is None:
+            continue
+        before = text[max(0, s - 8) : s]
+        if before.endswith(_COUNTER):  # "counter-ISIL coalition", "anti-ISIL forces"
+            s -= 8 if before.lower() == "counter-" else 5
+        out[i] = (s, m.end(), "organization", min(score, 0.7), None)
 
 
 _new = object.__new__
