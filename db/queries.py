@@ -134,7 +134,7 @@ def _interruptible(
         conn.set_progress_handler(None, 0)
 
 
-RANK_BUDGET = 0.03  # seconds bm25 ranking may take before an unranked page is shown
+RANK_BUDGET = 0.01  # seconds bm25 ranking may take before an unranked page is shown
 
 
 def _search_passages(
