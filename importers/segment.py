@@ -17,6 +17,7 @@ TARGET = 700  # preferred size of the pieces of a split paragraph
 _PARA_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,15 @@ class Segment:
 
 
 def normalise_text(text: str) -> str:
-    """NFC and Unix newlines; the result is what offsets point into."""
+    """NFC and Unix newlines; the result is what offsets point into.
+
+    A lone surrogate (e.g. from a JSON "\\ud800" escape) becomes U+FFFD, one
+    character for one so offsets hold: SQLite cannot store it, and one such
+    document would otherwise stop the whole import at its write.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 

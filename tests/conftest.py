@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,34 @@ import pytest
 from casework.importers.extract.base import Mention
 
 _real_socket = socket.socket
+_INET = (socket.AF_INET, socket.AF_INET6)
+_DNS_EVENTS = frozenset(
+    {
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyname_ex",
+        "socket.gethostbyaddr",
+        "socket.getnameinfo",
+    }
+)
+
+
+def _offline_audit(event: str, args: tuple[object, ...]) -> None:
+    """Second guard, for the whole session (collection too) and for code that skips
+    `socket.socket` (`_socket`, C extensions): PEP 578 audit events, which cannot be bypassed.
+    """
+    if event == "socket.__new__" and args[1] in _INET:
+        raise RuntimeError("internet socket created in a test (Casework is offline)")
+    if (
+        event in ("socket.connect", "socket.sendto", "socket.sendmsg")
+        and getattr(args[0], "family", None) in _INET
+    ):
+        raise RuntimeError("network access attempted in a test (Casework is offline)")
+    if event in _DNS_EVENTS:
+        raise RuntimeError("DNS lookup attempted in a test (Casework is offline)")
+
+
+sys.addaudithook(_offline_audit)
 
 
 class _OfflineSocket(_real_socket):

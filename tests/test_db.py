@@ -96,7 +96,7 @@ def test_a_version_1_case_is_migrated_in_place(case_path: Path) -> None:
     conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     conn.execute("INSERT INTO sources(path, imported_at, status) VALUES ('a.txt', 'x', 'ok')")
     conn.execute(
-        "INSERT INTO passages(id, source_id, seq, start, \"end\", location, text) "
+        'INSERT INTO passages(id, source_id, seq, start, "end", location, text) '
         "VALUES (1, 1, 0, 0, 22, '¶1', 'Henri Martel in Paris.')"
     )
     conn.commit()

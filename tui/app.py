@@ -6,7 +6,8 @@ app starts); every query runs later, in workers.
 
 from __future__ import annotations
 
-import os
+import select
+import sys
 from pathlib import Path
 
 from textual.app import App
@@ -14,8 +15,9 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 
+from casework.db.connection import is_read_only
 from casework.tui.commands import CaseCommands
-from casework.tui.crash import write_crash_log
+from casework.tui.crash import crash_message
 from casework.tui.data import CaseReader
 from casework.tui.sanitize import visible_line
 
@@ -36,9 +38,23 @@ class CaseworkApp(App[int]):
     def __init__(self, path: Path, *, readonly: bool = False, cursor_blink: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
-        self.readonly = readonly
+        # mode=ro when asked, and whenever the file is not writable (even for root).
+        self.readonly = readonly or is_read_only(self.path)
         self.cursor_blink = cursor_blink
-        self.reader = CaseReader(self.path, readonly=readonly or not os.access(path, os.W_OK))
+        self.reader = CaseReader(self.path, readonly=self.readonly)
+
+    def on_mount(self) -> None:
+        if not self.is_headless and sys.stdin is not None and sys.stdin.isatty():
+            self.set_interval(1.0, self._exit_if_terminal_gone, name="terminal watch")
+
+    def _exit_if_terminal_gone(self) -> None:
+        """Quit when the terminal hangs up (a dropped SSH link).
+
+        Textual's input thread then reads EOF in a tight loop and the app would
+        spin at full CPU forever with nobody to see it.
+        """
+        if terminal_gone(sys.stdin.fileno()):
+            self.exit(0)
 
     def get_default_screen(self) -> Screen:
         from casework.tui.screens.explorer import ExplorerScreen
@@ -104,22 +120,42 @@ class CaseworkApp(App[int]):
     def on_unmount(self) -> None:
         self.reader.close()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unhandled error ends in `_fatal_error`.
+
+        Textual would `panic(error)` for an exception that has `__rich__`,
+        rendering it (and whatever document text it holds) on exit.
+        """
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._fatal_error()
+
     def _fatal_error(self) -> None:
         """Exit with a short message; the default would print locals (document text)."""
         exc = getattr(self, "_exception", None)
-        log = write_crash_log(exc) if exc is not None else None
-        name = type(exc).__name__ if exc is not None else "error"
-        where = f"; details in {log}" if log else ""
-        self._crash_message = f"casework: internal error ({name}){where}"
+        self._crash_message = crash_message(exc)
         self.bell()
         self._close_messages_no_wait()
 
 
+def terminal_gone(fd: int) -> bool:
+    """The terminal on `fd` has hung up or closed (POLLHUP/POLLERR/POLLNVAL)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return any(ev & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, ev in poller.poll(0))
+
+
 def run_app(path: Path, *, readonly: bool = False) -> int:
     app = CaseworkApp(path, readonly=readonly)
-    result = app.run()
+    try:
+        result = app.run()
+    except Exception as exc:  # outside the app's own handler: same rule, no traceback
+        print(crash_message(exc), file=sys.stderr)
+        return 70
     message = getattr(app, "_crash_message", None)
     if message:
-        print(message, file=__import__("sys").stderr)
+        print(message, file=sys.stderr)
         return 70
     return int(result or app.return_code or 0)

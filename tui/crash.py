@@ -14,6 +14,8 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from casework.tui.sanitize import visible_line
+
 
 def log_dir() -> Path:
     return Path(user_log_dir("casework", appauthor=False))
@@ -38,3 +40,11 @@ def write_crash_log(exc: BaseException) -> Path | None:
         return path
     except OSError:
         return None
+
+
+def crash_message(exc: BaseException | None) -> str:
+    """One line for the user: the exception type and where the details were logged."""
+    log = write_crash_log(exc) if exc is not None else None
+    name = type(exc).__name__ if exc is not None else "error"
+    where = f"; details in {visible_line(str(log))}" if log else ""
+    return f"casework: internal error ({name}){where}"

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
-# C0 except TAB/LF, DEL, C1, and the bidi/format controls that reorder or hide text.
+# C0 except TAB/LF, DEL, C1, the bidi/format controls that reorder or hide text
+# (tag characters included: invisible, they make two names look the same), and
+# lone surrogates, which a terminal cannot be sent at all.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _UNSAFE_LINE = re.compile(_UNSAFE.pattern[:-1] + "\t\n]")
 
@@ -33,6 +35,8 @@ def _escape(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Control Pictures block: ␍ ␇ ...
     if code <= 0xFF:
         return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
     return f"<U+{code:04X}>"
 
 
@@ -44,3 +48,8 @@ def visible(text: str) -> str:
 def visible_line(text: str) -> str:
     """As `visible`, and tabs/newlines too: for one-line labels and table cells."""
     return _UNSAFE_LINE.sub(_escape, text)
+
+
+def controls_to_spaces(text: str) -> str:
+    """Every character `visible_line` would escape becomes a space: for typed or pasted input."""
+    return _UNSAFE_LINE.sub(" ", text)

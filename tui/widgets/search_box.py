@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
+
+from casework.tui.sanitize import controls_to_spaces
 
 
 class SearchBox(Input):
@@ -24,3 +27,20 @@ class SearchBox(Input):
 
     def action_move(self, delta: int) -> None:
         self.post_message(self.Move(delta))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted text is often copied from a document: its controls become spaces.
+
+        Input renders its value raw, so an escape sequence in a paste would
+        otherwise reach the terminal; a query needs none of them.
+        """
+        event.stop()
+        event.prevent_default()
+        line = event.text.splitlines()[0] if event.text else ""
+        clean = controls_to_spaces(line)
+        if clean:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(clean)
+            else:
+                self.replace(clean, *selection)
