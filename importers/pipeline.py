@@ -422,6 +422,8 @@ def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
         if "full" in str(exc):
             reason = "disk full: the case is unchanged for this file"
         return _fail(writer, p.key, reason, fmt, p.sha, p.size)
+    except Exception as exc:  # a bug in resolve/link: this document rolls back, others go on
+        return _fail(writer, p.key, f"internal error ({type(exc).__name__})", fmt, p.sha, p.size)
     return FileOutcome(
         p.key, "imported", passages=len(p.segments), mentions=n_mentions, bytes=p.size
     )

@@ -315,3 +315,35 @@ def test_zip_member_names_are_shown_as_written(tmp_path: Path) -> None:
     summary = import_paths(conn, [material])
     assert summary.files[0].path.endswith("pv.zip/Procès-verbal.txt")
     conn.close()
+
+
+def test_a_bug_while_writing_one_document_rolls_back_only_that_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    material = tmp_path / "in"
+    material.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (material / name).write_text(f"{name}: Henri Martel met Claire Vasseur in Lyon.")
+    real = pipeline.co_mentions
+
+    def broken(items: object) -> object:
+        if "b.txt" in broken.current:  # type: ignore[attr-defined]
+            raise KeyError("bug")
+        return real(items)  # type: ignore[arg-type]
+
+    real_write = pipeline._write
+
+    def spy(writer: object, record: object, *args: object, **kwargs: object) -> int:
+        broken.current = record.path  # type: ignore[attr-defined]
+        return real_write(writer, record, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "co_mentions", broken)
+    monkeypatch.setattr(pipeline, "_write", spy)
+    conn = open_case(tmp_path / "case.db", create=True)
+    summary = import_paths(conn, [material])
+    status = {Path(f.path).name: (f.status, f.reason) for f in summary.files}
+    assert status["b.txt"] == ("failed", "internal error (KeyError)")
+    assert status["a.txt"][0] == status["c.txt"][0] == "imported"
+    paths = {Path(s.path).name: s.status for s in queries.list_sources(conn)}
+    assert paths == {"a.txt": "ok", "b.txt": "failed", "c.txt": "ok"}
+    conn.close()
