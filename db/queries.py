@@ -114,9 +114,15 @@ def _search_entities(
 def fts_query(text: str) -> str | None:
     """User text -> an FTS5 query: every word must appear, each as a word prefix."""
     words = _WORD.findall(text)
+    # A one- or two-letter fragment as a prefix ("office of th", "sullivan@s") makes FTS5
+    # merge the posting lists of every word it starts: hundreds of ms in a big case.
+    # Such fragments count as whole words, and are left out while other words remain.
+    full = [w for w in words if len(w) >= MIN_PASSAGE_QUERY]
     if not words:
         return None
-    return " ".join(f'"{w}"*' for w in words)
+    if not full:
+        return " ".join(f'"{w}"' for w in words)
+    return " ".join(f'"{w}"*' for w in full)
 
 
 def _interruptible(
@@ -134,7 +140,8 @@ def _interruptible(
         conn.set_progress_handler(None, 0)
 
 
-RANK_BUDGET = 0.01  # seconds bm25 ranking may take before an unranked page is shown
+RANK_BUDGET = 0.005  # seconds bm25 ranking may take before an unranked page is shown
+SCAN_BUDGET = 0.01  # then, seconds for that unranked page before the last word is dropped
 
 
 def _search_passages(
@@ -151,20 +158,26 @@ def _search_passages(
         "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
         "JOIN sources s ON s.id = p.source_id WHERE passages_fts MATCH ? "
     )
-    deadline = time.perf_counter() + RANK_BUDGET
+    start = time.perf_counter()
 
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
+    def within(budget: float) -> Callable[[], bool]:
+        return lambda: cancelled() or time.perf_counter() > start + budget
+
     try:
         rows = _interruptible(
-            conn,
-            sql + "ORDER BY rank LIMIT ?",
-            (match, limit),
-            lambda: cancelled() or time.perf_counter() > deadline,
+            conn, sql + "ORDER BY rank LIMIT ?", (match, limit), within(RANK_BUDGET)
         )
         if rows is None and not cancelled():
-            rows = _interruptible(conn, sql + "LIMIT ?", (match, limit), cancelled)
+            rows = _interruptible(conn, sql + "LIMIT ?", (match, limit), within(SCAN_BUDGET))
+        words = _WORD.findall(query)
+        shorter = fts_query(" ".join(words[:-1])) if len(words) > 1 else None
+        if rows is None and not cancelled() and shorter:
+            # The word being typed is a common prefix ("…@sta"): passages with the words
+            # before it, until it grows enough to narrow things down.
+            rows = _interruptible(conn, sql + "LIMIT ?", (shorter, limit), cancelled)
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc):
             return []  # a query FTS5 cannot parse finds no passage; names still search

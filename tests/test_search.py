@@ -83,3 +83,12 @@ def test_short_queries_use_prefixes_most_mentioned_first() -> None:
     )
     # A whole word "Jo" first, then names with a word starting "jo", most mentioned first.
     assert [m.entity_id for m in index.search("jo")] == [3, 2, 1]
+
+
+def test_short_fragments_are_not_prefixes_while_longer_words_remain() -> None:
+    from casework.db.queries import fts_query
+
+    assert fts_query("office of th") == '"office"*'
+    assert fts_query("sullivan@s") == '"sullivan"*'
+    assert fts_query("of") == '"of"'  # alone, a short word is searched as a whole word
+    assert fts_query("Pierre-Marie") == '"Pierre"* "Marie"*'
