@@ -10,6 +10,7 @@ co-mention. Relations are directed: (a, b, relation) reads "a <relation> b".
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,7 +129,9 @@ def typed_relations(
 
 
 def _crosses(breaks: list[int], start: int, end: int) -> bool:
-    return any(start <= b < end for b in breaks)
+    """A sentence break in [start, end); `breaks` is sorted."""
+    i = bisect.bisect_left(breaks, start)
+    return i < len(breaks) and breaks[i] < end
 
 
 def _subject(spots: list[_Spot], i: int, breaks: list[int], floor: int) -> _Spot | None:
