@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_archives import make_tar, make_zip, zip_bomb
 from test_readers_docx import make_docx, p
+from test_readers_mail import deep_mime
 from test_readers_pdf import make_pdf, text_page
 
 from casework.db import queries
@@ -51,15 +52,6 @@ def _eml_with_attachments() -> bytes:
         filename="bundle.zip",
     )
     return bytes(msg)
-
-
-def _deep_mime(depth: int) -> bytes:
-    lines = ["From: a@example.org", "Subject: deep", "MIME-Version: 1.0"]
-    for i in range(depth):
-        lines += [f'Content-Type: multipart/mixed; boundary="b{i}"', "", f"--b{i}"]
-    lines += ["Content-Type: text/plain", "", "core"]
-    lines += [f"--b{i}--" for i in reversed(range(depth))]
-    return "\r\n".join(lines).encode()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +98,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         bad / "deep.zip": make_zip(
             {"1.zip": make_zip({"2.zip": make_zip({"3.zip": make_zip({"x.txt": b"x"})})})}
         ),
-        bad / "deep.eml": _deep_mime(50),
+        bad / "deep.eml": deep_mime(50),
         bad / "deep.json": b"[" * 10_000 + b"]" * 10_000,
     }
     for path, data in files.items():

@@ -125,20 +125,22 @@ def test_unknown_charset_and_undeclared_latin1() -> None:
     assert "Café crème brûlée" in r.text
 
 
-def test_deep_mime_nesting_is_refused() -> None:
-    def nested(depth: int) -> bytes:
-        lines = ["From: a@example.org", "Subject: deep", "MIME-Version: 1.0"]
-        for i in range(depth):
-            lines += [f'Content-Type: multipart/mixed; boundary="b{i}"', "", f"--b{i}"]
-        lines += ["Content-Type: text/plain", "", "core"]
-        lines += [f"--b{i}--" for i in reversed(range(depth))]
-        return "\r\n".join(lines).encode()
+def deep_mime(depth: int) -> bytes:
+    """A message whose MIME tree is `depth` multiparts deep."""
+    lines = ["From: a@example.org", "Subject: deep", "MIME-Version: 1.0"]
+    for i in range(depth):
+        lines += [f'Content-Type: multipart/mixed; boundary="b{i}"', "", f"--b{i}"]
+    lines += ["Content-Type: text/plain", "", "core"]
+    lines += [f"--b{i}--" for i in reversed(range(depth))]
+    return "\r\n".join(lines).encode()
 
+
+def test_deep_mime_nesting_is_refused() -> None:
     for depth in (50, 3000):  # 3000 makes the stdlib parser itself recurse too deep
         with pytest.raises(ReadError) as info:
-            read_eml(nested(depth), name="deep.eml")
+            read_eml(deep_mime(depth), name="deep.eml")
         assert str(info.value) == "MIME structure nested too deeply"
-    assert read_eml(nested(5), name="ok.eml").text.endswith("core")
+    assert read_eml(deep_mime(5), name="ok.eml").text.endswith("core")
 
 
 def test_deep_forwarded_messages_are_refused() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hostile import write_hostile_folder
+from tmux_pane import Tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -24,24 +25,9 @@ SOCKET = f"casework-sec-{os.getpid()}"
 CASEWORK = str(Path(sys.executable).with_name("casework"))
 
 
-def tmux(*args: str, check: bool = True) -> str:
-    return subprocess.run(
-        ["tmux", "-L", SOCKET, "-f", os.devnull, *args], check=check, capture_output=True, text=True
-    ).stdout
-
-
-def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SOCKET)
-
-
-def wait_for(text: str, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = screen()
-        if text in shown:
-            return shown
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared; screen was:\n{screen()}")
+tmux = Tmux(SOCKET)
+screen = tmux.screen
+wait_for = tmux.wait_for
 
 
 def keys(*k: str, literal: bool = False) -> None:

@@ -10,30 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
+from tmux_pane import Tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 SESSION = f"casework-test-{os.getpid()}"
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", "-L", SESSION, *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
-
-
-def wait_for(text: str, timeout: float = 15.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = screen()
-        if text in shown:
-            return shown
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared; screen was:\n{screen()}")
+tmux = Tmux(SESSION)
+screen = tmux.screen
+wait_for = tmux.wait_for
 
 
 def test_casework_open_in_a_real_terminal(demo_db: Path, tmp_path: Path) -> None:
