@@ -41,6 +41,14 @@ class Party:
     address_span: tuple[int, int] | None
 
 
+_FROM_LINE = re.compile(r"^[ \t>]*from[ \t]*:", re.M | re.I)
+
+
+def has_headers(text: str) -> bool:
+    """A quick test before `header_parties`: is there a From: line at all?"""
+    return _FROM_LINE.search(text) is not None
+
+
 def header_parties(
     text: str,
 ) -> tuple[list[StatedEntity], list[StatedSpan], list[StatedRelation]]:

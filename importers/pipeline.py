@@ -25,7 +25,7 @@ from casework.db.writer import CaseWriter, PassageRecord, SourceRecord, SourceSt
 from casework.importers.archives import ArchiveLimits, expand, is_archive
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
-from casework.importers.headers import header_parties
+from casework.importers.headers import has_headers, header_parties
 from casework.importers.link import co_mentions
 from casework.importers.readers import ReadError, ReadResult, reader_for
 from casework.importers.readers.mail import attachments as mail_attachments
@@ -323,7 +323,7 @@ def prepare(task: Task, extractor: Extractor, limits: ImportLimits | None = None
 
 def _with_header_parties(result: ReadResult) -> ReadResult:
     """E-mail senders and recipients as stated entities, wherever header lines appear."""
-    if result.entities or result.spans or "rom" not in result.text:
+    if result.entities or result.spans or not has_headers(result.text):
         return result
     text = normalise_text(result.text)
     entities, spans, relations = header_parties(text)

@@ -89,3 +89,12 @@ def test_quoted_reply_headers_are_read_too() -> None:
     entities, _, relations = header_parties(text)
     assert {e.name for e in entities} == {"Claire Vasseur", "Fiona McCallum"}
     assert [r.relation for r in relations] == ["wrote to"]
+
+
+def test_upper_case_headers_count_too() -> None:
+    from casework.importers.headers import has_headers
+
+    text = "FROM: Claire Vasseur\nTO: Fiona McCallum\n\nHello"
+    assert has_headers(text)
+    assert not has_headers("A letter from Paris: nothing here.")
+    assert {e.name for e in header_parties(text)[0]} == {"Claire Vasseur", "Fiona McCallum"}
