@@ -207,8 +207,7 @@ def _tasks(
             yield FileOutcome(key, "failed", "not a regular file")
             continue
         if reader_for(path) is None and not is_archive(path.name):
-            suffix = path.suffix or "no extension"
-            yield FileOutcome(key, "skipped", f"unsupported format ({suffix})")
+            yield FileOutcome(key, "skipped", _unsupported(path.name))
             continue
         if size > max_bytes:
             reason = f"file exceeds limit ({size // 1_000_000} MB > {max_bytes // 1_000_000} MB)"
@@ -274,7 +273,7 @@ def prepare(task: Task, extractor: Extractor, limits: ImportLimits | None = None
     out = Prepared(task.key, task.name, task.sha, len(task.data), task.state, extractor.name)
     reader = reader_for(PurePath(task.name))
     if reader is None:
-        out.failure = f"unsupported format ({PurePath(task.name).suffix or 'no extension'})"
+        out.failure = _unsupported(task.name)
         return out
     if not task.data.strip():
         out.failure = "empty file"
@@ -370,13 +369,16 @@ def _child(
     name = PurePosixPath(member).name or member
     sha = hashlib.sha256(data).hexdigest()
     if reader_for(PurePath(name)) is None and not is_archive(name):
-        reason = f"unsupported format ({PurePath(name).suffix or 'no extension'})"
-        return Prepared(key, name, sha, len(data), None, extractor.name, skip=reason)
+        return Prepared(key, name, sha, len(data), None, extractor.name, skip=_unsupported(name))
     if len(data) > limits.max_bytes:
         failed = Prepared(key, name, sha, len(data), None, extractor.name)
         failed.failure = f"file exceeds limit ({len(data) // 1_000_000} MB)"
         return failed
     return prepare(Task(key, name, data, sha, None, parent.depth + 1), extractor, limits)
+
+
+def _unsupported(name: str) -> str:
+    return f"unsupported format ({PurePath(name).suffix or 'no extension'})"
 
 
 def write_tree(writer: CaseWriter, p: Prepared) -> Iterator[FileOutcome]:
