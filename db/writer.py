@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from casework.db import fts
@@ -146,6 +147,14 @@ class CaseWriter:
             self._names = None  # it may hold rows that were rolled back
             raise
         self.conn.execute("COMMIT")
+
+    def own_files(self) -> set[str]:
+        """The case file and its companions (-wal, -shm, .lock, -tmp/), resolved: never material."""
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        if not row or not row[2]:
+            return set()
+        main = str(Path(row[2]).resolve())
+        return {main, *(main + suffix for suffix in ("-wal", "-shm", "-journal", ".lock", "-tmp"))}
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

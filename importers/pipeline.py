@@ -195,8 +195,12 @@ class Prepared:
 def _tasks(
     writer: CaseWriter, paths: Iterable[Path], max_bytes: int
 ) -> Iterator[Task | FileOutcome]:
+    own = writer.own_files()  # `casework import . --db case.db` must not read the case
+    inside_own = tuple(f + os.sep for f in own)
     for path in paths:
         key = str(path.resolve()) if path.exists() else str(path)
+        if key in own or key.startswith(inside_own):
+            continue
         fmt = path.suffix.lower().lstrip(".") or None
         try:
             size = path.stat().st_size

@@ -339,3 +339,12 @@ def test_a_bug_while_writing_one_document_rolls_back_only_that_one(
     paths = {Path(s.path).name: s.status for s in queries.list_sources(conn)}
     assert paths == {"a.txt": "ok", "b.txt": "failed", "c.txt": "ok"}
     conn.close()
+
+
+def test_importing_the_folder_that_holds_the_case_skips_the_case(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("Henri Martel met Claire Vasseur in Lyon.")
+    conn = open_case(tmp_path / "case.db", create=True)
+    import_paths(conn, [tmp_path])
+    summary = import_paths(conn, [tmp_path])  # now with -wal, -shm next to it
+    assert [Path(f.path).name for f in summary.files] == ["note.txt"]
+    conn.close()
