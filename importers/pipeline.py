@@ -289,6 +289,8 @@ def prepare(task: Task, extractor: Extractor, limits: ImportLimits | None = None
             raise ReadError("no text in this file")
         segments = segment(text, result.page_starts)
         mentions = extractor.extract(text)
+        if result.extract_kinds is not None:
+            mentions = [m for m in mentions if m.kind in result.extract_kinds]
         entities = resolve_document(text, mentions, [s for _, s in stated])
         relations = _relations(result, stated, entities) + typed_relations(text, entities)
     except ReadError as exc:

@@ -468,6 +468,8 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
         for h in multi[i + 1 :]:
             if id(h) in gone:
                 continue
+            if g.created_by == h.created_by == "import":
+                continue  # two records the source keeps apart (FtM ids, table rows) stay apart
             rule = person_rule(joined[id(g)], joined[id(h)])
             if not rule or rule == "normalised":
                 continue

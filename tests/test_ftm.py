@@ -346,7 +346,9 @@ def test_export_writes_valid_ftm_with_entities_and_links(
     assert officer["casework"]["evidence"] == [
         {"source": SPY_DOC.splitlines()[0], "location": "¶1"}  # a text's title: its first line
     ]
-    wife = link("Family", person="Henri Martin", relative="Sophie Durand")  # "Henri M." joined him
+    # "Henri M." in the text stays apart from the record's "Henri Martin": across documents a
+    # partial name never joins a full one (it could be Henri Moreau).
+    wife = link("Family", person="Henri M.", relative="Sophie Durand")
     assert wife["properties"]["relationship"] == ["wife"]
     arrested = link("UnknownLink", "arrested in", subject="Marc Durand", object="Paris")
     assert arrested["casework"]["relation"] == "arrested in"
@@ -354,7 +356,8 @@ def test_export_writes_valid_ftm_with_entities_and_links(
     co = [d for d in lines if d["properties"].get("role") == ["co-mentioned"]]
     assert co and all(d["schema"] == "UnknownLink" for d in co)
     assert co[0]["casework"]["weight"] >= 1 and co[0]["casework"]["evidence"]
-    assert schemata["Person"] == 4 and schemata["Company"] == 2
+    # Henri Martin, Jane Doe, Marc Durand from the records; Henri M., Sophie Durand from the text
+    assert schemata["Person"] == 5 and schemata["Company"] == 2
 
 
 def test_export_ids_are_stable_and_differ_between_cases(
@@ -514,3 +517,31 @@ def test_every_exported_value_is_a_list_of_strings(case: Path) -> None:
         for values in d["properties"].values():
             assert isinstance(values, list) and values
             assert all(isinstance(v, str) and v for v in values)
+
+
+def test_structured_records_state_their_names_and_keep_distinct_records_apart(
+    tmp_path: Path,
+) -> None:
+    """Only dates and amounts are extracted from records; two records never merge by rule."""
+    records = [
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Henri Martin"]}},
+        {"id": "p2", "schema": "Person", "properties": {"name": ["Henri M."]}},
+        {
+            "id": "o1",
+            "schema": "Organization",
+            "properties": {
+                "name": ["Acme LLC"],
+                "notes": ["Met John Smith of Globex Corporation in Lyon on 3 March 2019."],
+            },
+        },
+    ]
+    path = tmp_path / "records.ftm"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    conn = open_case(tmp_path / "case.db", create=True)
+    import_paths(conn, [path])  # the real built-in extractor
+    by_origin = Counter((e.kind, e.name) for e in queries.list_entities(conn))
+    assert by_origin[("person", "Henri Martin")] == by_origin[("person", "Henri M.")] == 1
+    named = {name for kind, name in by_origin if kind not in ("date", "money")}
+    assert named == {"Henri Martin", "Henri M.", "Acme LLC"}  # no "Lyon", no "John Smith of..."
+    assert any(k == "date" for k, _ in by_origin)  # "3 March 2019" still counts
+    conn.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+VALUE_KINDS = frozenset({"date", "money"})
+
 
 class ReadError(Exception):
     """The file cannot be imported; str(exc) is a one-line reason."""
@@ -63,6 +65,10 @@ class ReadResult:
     entities: list[StatedEntity] = field(default_factory=list)
     spans: list[StatedSpan] = field(default_factory=list)
     relations: list[StatedRelation] = field(default_factory=list)
+    # Kinds the extractor may add; None for all. Structured records (FtM, tables) state
+    # their names, and extraction over their rendered properties only adds noise
+    # ("LLC", sanction-programme ids as organisations); their dates and amounts still count.
+    extract_kinds: frozenset[str] | None = None
 
 
 class Reader(Protocol):

@@ -27,7 +27,7 @@ from pathlib import PurePath
 from typing import Any
 
 from casework.importers.readers import tables
-from casework.importers.readers.base import ReadError, ReadResult, StatedEntity
+from casework.importers.readers.base import VALUE_KINDS, ReadError, ReadResult, StatedEntity
 from casework.importers.readers.tables import Document, Paragraph, clean, json_records
 from casework.importers.readers.text import decode
 
@@ -334,6 +334,7 @@ def read_ftm_records(
             "unresolved_relationships": r.missing,
         },
         entities=r.entities,
+        extract_kinds=VALUE_KINDS,
         spans=r.doc.spans,
         relations=r.doc.relations,
     )

@@ -47,6 +47,7 @@ from typing import Any
 
 from casework.db.normalise import normalise_name
 from casework.importers.readers.base import (
+    VALUE_KINDS,
     ReadError,
     ReadResult,
     StatedEntity,
@@ -615,6 +616,7 @@ class _Table:
                 "columns": self.columns,
             },
             entities=stated,
+            extract_kinds=VALUE_KINDS,
             spans=self.doc.spans,
             relations=self.doc.relations,
         )
