@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from casework.db import fts
+from casework.db import derived, fts
 from casework.db.models import (
     Alias,
     CaseStats,
@@ -249,8 +249,17 @@ def _aliases_for(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[Ali
 
 
 def get_entity(
-    conn: sqlite3.Connection, entity_id: int, *, mention_limit: int | None = None
+    conn: sqlite3.Connection,
+    entity_id: int,
+    *,
+    mention_limit: int | None = None,
+    evidence: bool = True,
 ) -> EntityDetail:
+    """One entity with its aliases, mentions, links and sources.
+
+    Without `evidence` the links carry no passage ids (the explorer shows weights;
+    a hub's co-mention evidence is a join over all its passages).
+    """
     row = conn.execute(
         "SELECT id, kind, name, value, created_by, notes, mentions, sources FROM entities "
         "WHERE id = ?",
@@ -270,7 +279,7 @@ def get_entity(
         source_count=row[7],
     )
     detail.mentions = entity_mentions(conn, entity_id, limit=mention_limit)
-    detail.links = entity_links(conn, entity_id)
+    detail.links = entity_links(conn, entity_id, evidence=evidence)
     detail.sources = entity_sources(conn, entity_id)
     return detail
 
@@ -289,7 +298,34 @@ def entity_mentions(
     return [MentionInPassage(*r) for r in rows]
 
 
-def entity_links(conn: sqlite3.Connection, entity_id: int) -> list[LinkSummary]:
+# The passages (up to ?2) that make entity ?1's co-mention links, and who else they name.
+_CO_MENTIONED_WITH = f"""
+WITH mine AS (
+    SELECT passage_id AS p FROM mentions WHERE entity_id = ?1 AND passage_id <= ?2
+    GROUP BY passage_id
+), small AS (
+    SELECT p FROM mine WHERE (SELECT count(DISTINCT z.entity_id) FROM mentions z
+    WHERE z.passage_id = mine.p) <= {derived.MAX_PER_PASSAGE}
+)
+SELECT DISTINCT y.entity_id, small.p FROM small JOIN mentions y ON y.passage_id = small.p
+WHERE y.entity_id != ?1 ORDER BY small.p
+"""
+
+# The passages (up to ?3) that make the co-mention link of ?1 and ?2 (?1 the rarer one).
+_CO_MENTION_PASSAGES = f"""
+SELECT x.passage_id FROM mentions x
+WHERE x.entity_id = ?1 AND x.passage_id <= ?3
+AND EXISTS (SELECT 1 FROM mentions y WHERE y.passage_id = x.passage_id AND y.entity_id = ?2)
+AND (SELECT count(DISTINCT z.entity_id) FROM mentions z WHERE z.passage_id = x.passage_id)
+    <= {derived.MAX_PER_PASSAGE}
+GROUP BY x.passage_id ORDER BY x.passage_id
+"""
+
+
+def entity_links(
+    conn: sqlite3.Connection, entity_id: int, *, evidence: bool = True
+) -> list[LinkSummary]:
+    """Every link of an entity, heaviest first; with `evidence`, the passages behind each."""
     rows = conn.execute(
         "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END AS other, e.name, e.kind,"
         " l.relation, l.weight, l.b = ?1 AND l.a != ?1 FROM links l JOIN entities e ON e.id ="
@@ -297,19 +333,40 @@ def entity_links(conn: sqlite3.Connection, entity_id: int) -> list[LinkSummary]:
         " ORDER BY l.weight DESC, e.name COLLATE NOCASE",
         (entity_id,),
     ).fetchall()
-    evidence: dict[int, list[int]] = {}
-    for link_id, passage_id in conn.execute(
-        "SELECT le.link_id, le.passage_id FROM link_evidence le JOIN links l ON l.id = le.link_id"
-        " WHERE l.a = ?1 OR l.b = ?1 ORDER BY le.passage_id",
-        (entity_id,),
-    ):
-        evidence.setdefault(link_id, []).append(passage_id)
+    stated: dict[int, list[int]] = {}
+    co: dict[int, list[int]] = {}
+    if evidence:
+        for link_id, passage_id in conn.execute(
+            "SELECT le.link_id, le.passage_id FROM link_evidence le JOIN links l"
+            " ON l.id = le.link_id WHERE l.a = ?1 OR l.b = ?1 ORDER BY le.passage_id",
+            (entity_id,),
+        ):
+            stated.setdefault(link_id, []).append(passage_id)
+        if any(r[4] == "co-mentioned" for r in rows):
+            upto = derived.indexed_upto(conn)
+            for other, passage_id in conn.execute(_CO_MENTIONED_WITH, (entity_id, upto)):
+                co.setdefault(other, []).append(passage_id)
     out = []
     for link_id, other, name, kind, relation, weight, incoming in rows:
-        if relation != "co-mentioned" and incoming:
-            relation = f"{relation} (of)"  # this entity is the relation's object
-        out.append(LinkSummary(other, name, kind, relation, weight, evidence.get(link_id, [])))
+        if relation == "co-mentioned":
+            passages = co.get(other, [])
+        else:
+            passages = stated.get(link_id, [])
+            if incoming:
+                relation = f"{relation} (of)"  # this entity is the relation's object
+        out.append(LinkSummary(other, name, kind, relation, weight, passages))
     return out
+
+
+def co_mention_passages(conn: sqlite3.Connection, a: int, b: int) -> list[int]:
+    """The passages that mention both entities: the evidence of their co-mention link."""
+    counts = dict(
+        conn.execute("SELECT id, mentions FROM entities WHERE id IN (?, ?)", (a, b)).fetchall()
+    )
+    if counts.get(a, 0) > counts.get(b, 0):
+        a, b = b, a  # walk the rarer one's passages, probe the other's
+    upto = derived.indexed_upto(conn)
+    return [r[0] for r in conn.execute(_CO_MENTION_PASSAGES, (a, b, upto))]
 
 
 def entity_sources(conn: sqlite3.Connection, entity_id: int) -> list[SourceRef]:
@@ -459,17 +516,31 @@ def integrity(conn: sqlite3.Connection) -> tuple[list[str], list[tuple[object, .
     return messages, fks
 
 
+def pending_passages(conn: sqlite3.Connection) -> int:
+    """Passages whose full-text entry, counts and co-mentions are not applied yet."""
+    return derived.pending(conn)
+
+
 def iter_links(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str, int, list[int]]]:
-    """Every link as (a, b, relation, weight, evidence passage ids), for export."""
-    evidence: dict[int, list[int]] = {}
-    for link_id, passage_id in conn.execute(
-        "SELECT link_id, passage_id FROM link_evidence ORDER BY link_id, passage_id"
-    ):
-        evidence.setdefault(link_id, []).append(passage_id)
+    """Every link as (a, b, relation, weight, evidence passage ids), in id order."""
     for link_id, a, b, relation, weight in conn.execute(
         "SELECT id, a, b, relation, weight FROM links ORDER BY id"
-    ):
-        yield a, b, relation, weight, evidence.get(link_id, [])
+    ).fetchall():
+        yield a, b, relation, weight, _link_passages(conn, link_id, a, b, relation)
+
+
+def _link_passages(
+    conn: sqlite3.Connection, link_id: int, a: int, b: int, relation: str
+) -> list[int]:
+    if relation == "co-mentioned":
+        return co_mention_passages(conn, a, b)
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT passage_id FROM link_evidence WHERE link_id = ? ORDER BY passage_id",
+            (link_id,),
+        )
+    ]
 
 
 def entity_aliases(conn: sqlite3.Connection, entity_id: int) -> list[Alias]:
@@ -570,35 +641,46 @@ def linked_targets(conn: sqlite3.Connection, relations: Sequence[str]) -> set[in
 
 
 def iter_export_links(
-    conn: sqlite3.Connection, kinds: Sequence[str], *, co_mentions: bool = True
+    conn: sqlite3.Connection, kinds: Sequence[str], *, co_mentions: bool = True, batch: int = 500
 ) -> Iterator[ExportLink]:
     """Links between entities of these kinds in id order, each with its evidence.
 
-    Links and evidence are two cursors walked side by side (both in link id
-    order), so no case is too big to hold in memory.
+    Read in batches of ids, so no case is too big to hold in memory.
     """
     marks = ",".join("?" * len(kinds))
     sql = (
         "SELECT l.id, l.a, l.b, l.relation, l.weight, ea.kind, eb.kind FROM links l"
         " JOIN entities ea ON ea.id = l.a JOIN entities eb ON eb.id = l.b"
-        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks})"
+        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks}) AND l.id > ?"
     )
     if not co_mentions:
         sql += " AND l.relation != 'co-mentioned'"
-    links = conn.execute(sql + " ORDER BY l.id", (*kinds, *kinds))
-    evidence = conn.execute(
-        "SELECT le.link_id, coalesce(s.title, s.path), p.location FROM link_evidence le"
-        " JOIN passages p ON p.id = le.passage_id JOIN sources s ON s.id = p.source_id"
-        " ORDER BY le.link_id, le.passage_id"
-    )
-    pending = evidence.fetchone()
-    for link_id, a, b, relation, weight, a_kind, b_kind in links:
-        found: list[tuple[str, str]] = []
-        while pending is not None and pending[0] <= link_id:
-            if pending[0] == link_id:
-                found.append((pending[1], pending[2]))
-            pending = evidence.fetchone()
-        yield ExportLink(link_id, a, b, relation, weight, a_kind, b_kind, found)
+    sql += " ORDER BY l.id LIMIT ?"
+    last = 0
+    while True:
+        rows = conn.execute(sql, (*kinds, *kinds, last, batch)).fetchall()
+        if not rows:
+            return
+        for link_id, a, b, relation, weight, a_kind, b_kind in rows:
+            passages = _link_passages(conn, link_id, a, b, relation)
+            yield ExportLink(
+                link_id, a, b, relation, weight, a_kind, b_kind, _where(conn, passages)
+            )
+        last = rows[-1][0]
+
+
+def _where(conn: sqlite3.Connection, passage_ids: list[int]) -> list[tuple[str, str]]:
+    """(source title, location) of each passage, in the order given."""
+    found: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(passage_ids), 500):
+        chunk = passage_ids[i : i + 500]
+        for pid, title, location in conn.execute(
+            "SELECT p.id, coalesce(s.title, s.path), p.location FROM passages p"
+            f" JOIN sources s ON s.id = p.source_id WHERE p.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[pid] = (title, location)
+    return [found[p] for p in passage_ids if p in found]
 
 
 def passage_texts(conn: sqlite3.Connection) -> Iterator[str]:

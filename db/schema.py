@@ -9,8 +9,9 @@ their concatenation and mention offsets point into it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE meta (
@@ -166,8 +167,36 @@ WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') 
 END;
 """
 
+# Version 5: counts, co-mention links and the full-text index are derived in batches
+# (db/derived.py) above one watermark, `fts_upto`. Co-mention links keep no evidence
+# rows (their evidence is the passages that mention both entities, read through the
+# covering index mentions_passage), and a passage naming more than 20 entities links
+# none of them. Version 4 applied counts and links per document, so its backlog only
+# needs indexing; its co-mention links are rebuilt under the new rule.
+_V5 = """
+INSERT INTO passages_fts(rowid, text) SELECT id, text FROM passages
+WHERE id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') ORDER BY id;
+UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM passages) WHERE key = 'fts_upto';
+DELETE FROM link_evidence WHERE link_id IN (SELECT id FROM links WHERE relation = 'co-mentioned');
+DROP INDEX mentions_passage;
+CREATE INDEX mentions_passage ON mentions(passage_id, entity_id);
+"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    from casework.db import derived
+
+    _run(conn, _V5)
+    derived.rebuild_co_mentions(conn, derived.indexed_upto(conn))
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
 # Each entry upgrades a file from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, _V4, _v5]
 
 
 class SchemaError(Exception):
@@ -203,8 +232,10 @@ def migrate(conn: sqlite3.Connection, app_version: str) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         for step in MIGRATIONS[version:]:
-            for statement in _statements(step):
-                conn.execute(statement)
+            if callable(step):
+                step(conn)
+            else:
+                _run(conn, step)
         conn.execute(
             "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
             "ON CONFLICT(key) DO UPDATE SET value=excluded.value",

@@ -1,8 +1,9 @@
 """Every write the importer makes, one document per `BEGIN IMMEDIATE` transaction.
 
 The importer decides (what the entities are, which ones merge); this module
-only stores decisions, keeps denormalised counts right, and removes what a
-replaced document leaves behind.
+only stores decisions and removes what a replaced document leaves behind.
+Counts, co-mention links and the full-text index are derived in batches
+(db/derived.py, `index_pending`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import contextlib
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from casework.db import fts
+from casework.db import derived
+from casework.db.normalise import normalise_name
 
 BULK_CHECKPOINT_PAGES = 10_000
+
+# Chooses an entity's display name: (kind, value, [(alias, count)]) -> name.
+Namer = Callable[[str, "str | None", "list[tuple[str, int]]"], str]
 
 
 @dataclass(slots=True)
@@ -62,8 +67,9 @@ class Candidate:
     kind: str
     name: str
     value: str | None
-    aliases: list[tuple[str, str]]  # (alias, norm)
     mentions: int
+    aliases: set[str] = field(default_factory=set)
+    norms: list[str] = field(default_factory=list)  # of the aliases, in the order added
 
 
 class _NameCache:
@@ -88,15 +94,16 @@ class _NameCache:
             self.add_alias(eid, alias, norm, last)
 
     def add_entity(self, eid: int, kind: str, name: str, value: str | None, mentions: int) -> None:
-        self.entities[eid] = Candidate(eid, kind, name, value, [], mentions)
+        self.entities[eid] = Candidate(eid, kind, name, value, mentions)
         if value is not None:
             self.by_value.setdefault((kind, value), eid)
 
     def add_alias(self, eid: int, alias: str, norm: str, last: str) -> None:
         ent = self.entities.get(eid)
-        if ent is None or any(a == alias for a, _ in ent.aliases):
+        if ent is None or alias in ent.aliases:
             return
-        ent.aliases.append((alias, norm))
+        ent.aliases.add(alias)
+        ent.norms.append(norm)
         self.by_norm.setdefault((ent.kind, norm), set()).add(eid)
         self.by_last.setdefault((ent.kind, last), set()).add(eid)
 
@@ -245,39 +252,42 @@ class CaseWriter:
     def remove_source(self, source_id: int) -> set[int]:
         """Delete a source and everything derived from it; return the entities it touched.
 
-        Counts are decremented by what goes, so no entity is ever recounted in full.
+        The backlog is applied first (inside this document's transaction), so the
+        source's counts and co-mentions are all applied and can be taken back out
+        exactly; no entity is ever recounted in full.
         """
-        per_entity = self.conn.execute(
-            "SELECT entity_id, count(*) FROM mentions WHERE source_id = ? GROUP BY entity_id",
-            (source_id,),
-        ).fetchall()
-        self.conn.executemany(
-            "UPDATE entities SET mentions = mentions - ?, sources = sources - 1 WHERE id = ?",
-            [(n, eid) for eid, n in per_entity],
-        )
-        self.conn.execute(
-            "UPDATE aliases SET count = count - (SELECT count(*) FROM mentions m WHERE "
-            "m.source_id = ? AND m.entity_id = aliases.entity_id AND m.text = aliases.alias) "
-            "WHERE entity_id IN (SELECT DISTINCT entity_id FROM mentions WHERE source_id = ?)",
-            (source_id, source_id),
-        )
-        self.conn.execute(
-            "UPDATE links SET weight = weight - (SELECT count(*) FROM link_evidence le "
-            "JOIN passages p ON p.id = le.passage_id WHERE le.link_id = links.id "
-            "AND p.source_id = ?) WHERE id IN (SELECT le.link_id FROM link_evidence le "
-            "JOIN passages p ON p.id = le.passage_id WHERE p.source_id = ?)",
-            (source_id, source_id),
-        )
+        derived.apply_pending(self.conn)
+        touched = derived.withdraw_source(self.conn, source_id)
         self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
         self.conn.execute("DELETE FROM links WHERE weight <= 0")
         self._names = None
-        return {eid for eid, _ in per_entity}
+        return touched
 
     # -- passages ----------------------------------------------------------
 
-    def index_pending(self) -> int:
-        """Bring the passage full-text index up to date (its own transaction)."""
-        return fts.index_pending(self.conn)
+    def index_pending(self, namer: Namer | None = None) -> int:
+        """Apply what is derived from new passages (its own transaction); how many passages.
+
+        With `namer`, entities whose counts changed get their display name chosen again.
+        """
+        with self.document():
+            n, touched = derived.apply_pending(self.conn)
+            if namer is not None and touched:
+                self.rename(touched, namer)
+        return n
+
+    def apply_pending(self) -> set[int]:
+        """The same inside the current document's transaction (a replaced document)."""
+        return derived.apply_pending(self.conn)[1]
+
+    def rename(self, entity_ids: Iterable[int], namer: Namer) -> None:
+        """Choose the display name of these entities again from their aliases and counts."""
+        renames = []
+        for entity_id, kind, name, value, aliases in self.naming_facts(entity_ids):
+            best = namer(kind, value, aliases)
+            if best != name:
+                renames.append((entity_id, best, _norm(best)))
+        self.rename_all(renames)
 
     def add_passages(self, source_id: int, passages: Sequence[PassageRecord]) -> list[int]:
         """Insert in one statement; ids are consecutive because we hold the write lock."""
@@ -339,39 +349,30 @@ class CaseWriter:
     def add_mentions(self, rows: Sequence[tuple[int, int, int, int, int, str, str, float]]) -> None:
         """(entity_id, passage_id, source_id, start, end, text, extractor, score).
 
-        All of one document's mentions at once: each entity gains one source.
+        The case's counts follow in the next batch (`index_pending`); the name
+        cache counts now, since resolution breaks ties by them.
         """
         self.conn.executemany(
             'INSERT INTO mentions(entity_id, passage_id, source_id, start, "end", text,'
             " extractor, score) VALUES (?,?,?,?,?,?,?,?)",
             rows,
         )
-        per_entity = Counter(r[0] for r in rows)
-        self.conn.executemany(
-            "UPDATE entities SET mentions = mentions + ?, sources = sources + 1 WHERE id = ?",
-            [(n, eid) for eid, n in per_entity.items()],
-        )
         if self._names is not None:
-            for eid, n in per_entity.items():
+            for eid, n in Counter(r[0] for r in rows).items():
                 if eid in self._names.entities:
                     self._names.entities[eid].mentions += n
-        per_alias = Counter((r[0], r[5]) for r in rows)
-        self.conn.executemany(
-            "UPDATE aliases SET count = count + ? WHERE entity_id = ? AND alias = ?",
-            [(n, eid, text) for (eid, text), n in per_alias.items()],
-        )
 
     def add_link_evidence(self, rows: Iterable[tuple[int, int, str, int]]) -> None:
-        """(entity a, entity b, relation, passage_id) for passages of the document being written.
+        """(entity a, entity b, relation, passage_id): relations a document states.
 
-        Co-mentions are stored with a < b; a typed relation keeps its direction.
+        A typed relation keeps its direction. Co-mentions are derived from the
+        mentions in batches (db/derived.py), never written here.
         """
         evidence: dict[tuple[int, int, str], set[int]] = {}
         for a, b, relation, passage_id in rows:
-            if a == b:
+            if a == b or relation == "co-mentioned":
                 continue
-            key = (a, b, relation) if a < b or relation != "co-mentioned" else (b, a, relation)
-            evidence.setdefault(key, set()).add(passage_id)
+            evidence.setdefault((a, b, relation), set()).add(passage_id)
         if not evidence:
             return
         keys = list(evidence)
@@ -450,20 +451,14 @@ class CaseWriter:
         return alive
 
     def recount(self) -> None:
-        """Recompute every denormalised count from the rows (a repair, not the import path)."""
-        self.conn.execute(
-            "UPDATE entities SET mentions = (SELECT count(*) FROM mentions m WHERE m.entity_id"
-            " = entities.id), sources = (SELECT count(DISTINCT source_id) FROM mentions m"
-            " WHERE m.entity_id = entities.id)"
-        )
-        self.conn.execute(
-            "UPDATE aliases SET count = (SELECT count(*) FROM mentions m WHERE m.entity_id ="
-            " aliases.entity_id AND m.text = aliases.alias)"
-        )
-        self.conn.execute(
-            "UPDATE links SET weight = (SELECT count(*) FROM link_evidence le"
-            " WHERE le.link_id = links.id)"
-        )
+        """Recompute every count and co-mention link from the rows (a repair)."""
+        with self.document():
+            derived.recount(self.conn)
+        self._names = None
+
+
+def _norm(name: str) -> str:
+    return normalise_name(name) or name.casefold()
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

@@ -26,7 +26,6 @@ from casework.importers.archives import ArchiveLimits, expand, is_archive
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
 from casework.importers.headers import has_headers, header_parties
-from casework.importers.link import co_mentions
 from casework.importers.readers import ReadError, ReadResult, reader_for
 from casework.importers.readers.mail import attachments as mail_attachments
 from casework.importers.relations import typed_relations
@@ -128,7 +127,7 @@ def import_paths(
     summary = ImportSummary()
     t0 = time.perf_counter()
     tasks = _tasks(writer, discover(paths), limits.max_bytes)
-    writer.index_pending()  # what a killed import left unindexed
+    writer.index_pending(choose_name)  # what a killed import left undone
     last_index = time.perf_counter()
     with contextlib.ExitStack() as stack:
         stack.enter_context(writer.bulk())
@@ -147,7 +146,8 @@ def import_paths(
                 if on_file:
                     on_file(outcome)
             if time.perf_counter() - last_index > INDEX_EVERY_S:
-                writer.index_pending()  # new passages become searchable while we go on
+                # New passages become searchable, counted and linked while we go on.
+                writer.index_pending(choose_name)
                 last_index = time.perf_counter()
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -156,7 +156,7 @@ def import_paths(
 def _index_at_end(writer: CaseWriter) -> None:
     # On failure (disk full...) the documents are stored; the next import catches up.
     with contextlib.suppress(sqlite3.Error):
-        writer.index_pending()
+        writer.index_pending(choose_name)
 
 
 @dataclass(slots=True)
@@ -563,7 +563,6 @@ def _write(
 
     mention_rows = []
     alias_rows: list[tuple[int, str, str, str, str]] = []
-    per_passage: dict[int, list[tuple[int, int]]] = {}
     entity_ids: dict[int, int] = {}  # id(DocEntity) -> case entity id
     for ent in entities:
         placed = [(m, _passage_index(starts, segments, m)) for m in ent.mentions]
@@ -573,50 +572,35 @@ def _write(
         entity_id = _entity_for(writer, ent)
         entity_ids[id(ent)] = entity_id
         touched.add(entity_id)
-        alias_rows.extend(
+        for alias, rule in ent.rules.items():
+            norm = normalise_name(alias)
+            alias_rows.append((entity_id, alias, norm or alias.casefold(), last_token(norm), rule))
+        mention_rows.extend(
             (
                 entity_id,
-                alias,
-                normalise_name(alias) or alias.casefold(),
-                last_token(normalise_name(alias)),
-                rule,
+                passage_ids[i],
+                source_id,
+                m.start,
+                m.end,
+                m.text,
+                m.extractor or extractor_name,
+                m.score,
             )
-            for alias, rule in ent.rules.items()
+            for m, i in placed
         )
-        for m, i in placed:
-            pid = passage_ids[i]
-            mention_rows.append(
-                (
-                    entity_id,
-                    pid,
-                    source_id,
-                    m.start,
-                    m.end,
-                    m.text,
-                    m.extractor or extractor_name,
-                    m.score,
-                )
-            )
-            per_passage.setdefault(pid, []).append((m.start, entity_id))
     writer.add_aliases(alias_rows)
     writer.add_mentions(mention_rows)
-    writer.add_link_evidence(
-        co_mentions((pid, [e for _, e in sorted(items)]) for pid, items in per_passage.items())
-    )
     stated_links = []
     for a, b, relation, offset in relations:
         i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and id(a) in entity_ids and id(b) in entity_ids:
             stated_links.append((entity_ids[id(a)], entity_ids[id(b)], relation, passage_ids[i]))
     writer.add_link_evidence(stated_links)
-    renames = []
-    # Only a replaced document can leave entities or aliases empty.
-    alive = writer.refresh(touched) if state is not None else touched
-    for entity_id, kind, name, value, aliases in writer.naming_facts(alive):
-        best = choose_name(kind, value, aliases)
-        if best != name:
-            renames.append((entity_id, best, normalise_name(best) or best.casefold()))
-    writer.rename_all(renames)
+    if state is not None:
+        # A replaced document: count it now, so what it left empty can go.
+        touched |= writer.apply_pending()
+        writer.rename(writer.refresh(touched), choose_name)
+    # Otherwise counts and names follow in the next batch (writer.index_pending).
     return len(mention_rows)
 
 
@@ -685,7 +669,7 @@ def _entity_for(writer: CaseWriter, ent: DocEntity) -> int:
     match = match_in_case(
         ent.kind,
         norms,
-        [CaseCandidate(c.entity_id, tuple(n for _, n in c.aliases), c.mentions) for c in cands],
+        [CaseCandidate(c.entity_id, c.norms, c.mentions) for c in cands],
     )
     if match:
         entity_id, rule = match

@@ -530,7 +530,7 @@ def _best_tokens(g: DocEntity) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class CaseCandidate:
     entity_id: int
-    norms: tuple[str, ...]
+    norms: Sequence[str]  # never changed here: the writer's cache may pass its own list
     mentions: int
 
 
@@ -551,7 +551,7 @@ def match_in_case(
             CaseCandidate(c.entity_id, tuple(n for n in c.norms if " " in n) or c.norms, c.mentions)
             for c in candidates
         ]
-    exact = [c for c in candidates if norms & set(c.norms)]
+    exact = [c for c in candidates if not norms.isdisjoint(c.norms)]
     if len({c.entity_id for c in exact}) == 1:
         return exact[0].entity_id, "normalised"
     if len(exact) > 1:

@@ -1,7 +1,9 @@
 """Splitting a document into passages that tile it, with offsets and a location.
 
 A passage is a paragraph; a long paragraph is cut at sentence ends, and a
-sentence longer than the cap at a space (or anywhere, for a 300 KB line).
+sentence longer than the cap at a space (or anywhere, for a 300 KB line). A
+Markdown table is one passage per row: a row is one fact (a date, who, where),
+and the evidence for a link should be that row, not the whole table.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _PARA_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
 _SPACE = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"[ \t]*\|[ \t:|-]*-[ \t:|-]*$")  # |---|:--:|
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def segment(text: str, page_starts: list[int] | None = None) -> list[Segment]:
             para = 0
             last_page = page
         para += 1
-        pieces = _split_long(text, start, end)
+        pieces = _table_rows(text, start, end) or _split_long(text, start, end)
         for k, (s, e) in enumerate(pieces, 1):
             label = f"¶{para}" if len(pieces) == 1 else f"¶{para}.{k}"
             if page is not None:
@@ -88,6 +92,27 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _table_rows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A Markdown table's rows (rules between them left out), or [] for any other paragraph."""
+    lines: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        lines.append((pos, stop))
+        pos = stop + 1
+    if len(lines) < 2 or not all(_TABLE_ROW.match(text, s, e) for s, e in lines):
+        return []
+    if not any(_TABLE_RULE.match(text, s, e) for s, e in lines):
+        return []
+    rows = []
+    for s, e in lines:
+        if not _TABLE_RULE.match(text, s, e):
+            for piece in _split_long(text, *_trim(text, s, e)):
+                rows.append(piece)
+    return rows
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casework.db import fts, queries
+from casework.db import derived, fts, queries
 from casework.db.connection import CaseError, open_case
 from casework.db.schema import SCHEMA_VERSION
 
@@ -103,12 +103,12 @@ def test_a_version_1_case_is_migrated_in_place(case_path: Path) -> None:
     conn.close()
     upgraded = open_case(case_path)
     version = upgraded.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert int(version[0]) == SCHEMA_VERSION == 4
+    assert int(version[0]) == SCHEMA_VERSION == 5
     assert upgraded.execute("SELECT path FROM sources").fetchall() == [("a.txt",)]
     assert upgraded.execute("SELECT count(*) FROM source_paths").fetchone() == (0,)
     # v3: the passage indexed by the v1 trigger stays found, and deletable from the index.
     assert [h.id for h in queries.search(upgraded, "martel", kind="passage")] == [1]
-    assert fts.indexed_upto(upgraded) == 1 and fts.pending(upgraded) == 0
+    assert derived.indexed_upto(upgraded) == 1 and derived.pending(upgraded) == 0
     upgraded.execute("DELETE FROM sources")
     upgraded.commit()
     assert queries.search(upgraded, "martel", kind="passage") == []
@@ -130,7 +130,7 @@ def test_passages_join_the_full_text_index_in_batches(case_path: Path) -> None:
 
     first = add("a", "Claire Vasseur in Lyon.")
     assert queries.search(conn, "vasseur", kind="passage") == []
-    assert fts.pending(conn) == 1
+    assert derived.pending(conn) == 1
     assert writer.index_pending() == 1
     assert len(queries.search(conn, "vasseur", kind="passage")) == 1
     with writer.document():
@@ -140,3 +140,54 @@ def test_passages_join_the_full_text_index_in_batches(case_path: Path) -> None:
     assert [h.id for h in queries.search(conn, "hartigan", kind="passage")] == [2]
     assert queries.search(conn, "vasseur", kind="passage") == []
     assert fts.check(conn) == []
+
+
+def test_a_version_4_case_keeps_its_counts_and_rebuilds_co_mentions(case_path: Path) -> None:
+    """v4 counted and linked per document; v5 derives both in batches above `fts_upto`."""
+    from casework.db.schema import MIGRATIONS, _statements
+
+    conn = sqlite3.connect(case_path)
+    for step in MIGRATIONS[:4]:
+        for statement in _statements(step):
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    conn.execute("INSERT INTO sources(path, imported_at, status) VALUES ('a.txt', 'x', 'ok')")
+    texts = ["Henri Martel met Claire Vasseur.", "Claire Vasseur and Henri Martel again."]
+    for i, text in enumerate(texts, 1):
+        conn.execute(
+            'INSERT INTO passages(id, source_id, seq, start, "end", location, text) '
+            "VALUES (?, 1, ?, 0, 1, '¶1', ?)",
+            (i, i, text),
+        )
+    conn.execute(
+        "INSERT INTO entities(id, kind, name, norm, mentions, sources) VALUES "
+        "(1, 'person', 'Henri Martel', 'henri martel', 2, 1), "
+        "(2, 'person', 'Claire Vasseur', 'claire vasseur', 2, 1)"
+    )
+    for eid, pid in [(1, 1), (2, 1), (1, 2), (2, 2)]:
+        conn.execute(
+            'INSERT INTO mentions(entity_id, passage_id, source_id, start, "end", text, extractor)'
+            " VALUES (?, ?, 1, 0, 1, 'x', 'rules')",
+            (eid, pid),
+        )
+    # v4 stored co-mention evidence, here with a wrong weight; its index saw only passage 1.
+    conn.execute(
+        "INSERT INTO links(id, a, b, relation, weight) VALUES (7, 1, 2, 'co-mentioned', 5)"
+    )
+    conn.execute("INSERT INTO link_evidence VALUES (7, 1), (7, 2)")
+    conn.execute("INSERT INTO passages_fts(rowid, text) VALUES (1, ?)", (texts[0],))
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'fts_upto'")
+    conn.commit()
+    conn.close()
+    upgraded = open_case(case_path)
+    assert derived.pending(upgraded) == 0
+    assert {h.id for h in queries.search(upgraded, "again", kind="passage")} == {2}
+    assert upgraded.execute("SELECT count(*) FROM link_evidence").fetchone() == (0,)
+    assert upgraded.execute("SELECT id, weight FROM links").fetchall() == [(7, 2)]
+    assert [(e.name, e.mentions) for e in queries.list_entities(upgraded)] == [
+        ("Claire Vasseur", 2),
+        ("Henri Martel", 2),
+    ]
+    link = queries.entity_links(upgraded, 1)[0]
+    assert (link.name, link.weight, link.evidence) == ("Claire Vasseur", 2, [1, 2])
+    assert queries.integrity(upgraded) == (["ok"], [])

@@ -316,12 +316,12 @@ def test_a_bug_while_writing_one_document_rolls_back_only_that_one(
     material.mkdir()
     for name in ("a.txt", "b.txt", "c.txt"):
         (material / name).write_text(f"{name}: Henri Martel met Claire Vasseur in Lyon.")
-    real = pipeline.co_mentions
+    real = pipeline._entity_for
 
-    def broken(items: object) -> object:
+    def broken(writer: object, ent: object) -> int:
         if "b.txt" in broken.current:  # type: ignore[attr-defined]
             raise KeyError("bug")
-        return real(items)  # type: ignore[arg-type]
+        return real(writer, ent)  # type: ignore[arg-type]
 
     real_write = pipeline._write
 
@@ -329,7 +329,7 @@ def test_a_bug_while_writing_one_document_rolls_back_only_that_one(
         broken.current = record.path  # type: ignore[attr-defined]
         return real_write(writer, record, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "co_mentions", broken)
+    monkeypatch.setattr(pipeline, "_entity_for", broken)
     monkeypatch.setattr(pipeline, "_write", spy)
     conn = open_case(tmp_path / "case.db", create=True)
     summary = import_paths(conn, [material])

@@ -94,7 +94,7 @@ import_paths(conn, [{folder!r}], extractor=PatternExtractor(SPY_PATTERNS, SPY_VA
 KILL_POINTS = [
     "add_source",  # the document's first row
     "add_mentions",  # in the middle
-    "rename_all",  # the last write before COMMIT
+    "add_link_evidence",  # the last write before COMMIT
 ]
 
 
@@ -124,6 +124,46 @@ def test_sigkill_inside_a_document_leaves_it_absent_and_a_rerun_completes(
     for i in range(6):  # the full-text index caught up with every document
         hits = queries.search(conn, f"number{i}", kind="passage")
         assert hits and all(h.type == "passage" for h in hits), i
+
+
+def _counts(conn: sqlite3.Connection) -> tuple[list[tuple[object, ...]], ...]:
+    return (
+        conn.execute("SELECT id, name, mentions, sources FROM entities ORDER BY id").fetchall(),
+        conn.execute("SELECT id, count FROM aliases ORDER BY id").fetchall(),
+        conn.execute("SELECT a, b, relation, weight FROM links ORDER BY a, b").fetchall(),
+    )
+
+
+def test_sigkill_while_counting_leaves_a_backlog_the_next_import_applies(tmp_path: Path) -> None:
+    """Counts, names, co-mention links and the full-text index are applied in batches:
+    killed inside one, the documents stay whole and the next import finishes the batch."""
+    folder = write_docs(tmp_path / "docs")
+    db = tmp_path / "case.db"
+    script = KILLER.format(tests=TESTS, db=str(db), folder=str(folder))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "rename", "1"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "in-transaction"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    conn = open_case(db)
+    assert_whole_documents(conn, expected=6)
+    assert queries.search(conn, "number0", kind="passage") == []  # the batch never committed
+    assert all(m == 0 for _, _, m, _ in _counts(conn)[0])
+    assert queries.pending_passages(conn) == 6 * PASSAGES_PER_DOC  # `casework check` says so
+    summary = import_paths(conn, [folder], extractor=PatternExtractor(SPY_PATTERNS, SPY_VALUES))
+    assert summary.count("unchanged") == 6
+    applied = _counts(conn)
+    assert queries.pending_passages(conn) == 0
+    assert applied[0] and all(m == 30 and s == 6 for _, _, m, s in applied[0][:2])
+    assert [r[3] for r in applied[2] if r[2] == "co-mentioned"] == [30] * 6  # 4 entities, 30 ¶
+    CaseWriter(conn).recount()
+    assert _counts(conn) == applied
+    for i in range(6):
+        assert queries.search(conn, f"number{i}", kind="passage"), i
 
 
 # -- exceptions in a reader ---------------------------------------------------------------

@@ -59,3 +59,24 @@ def test_page_numbers_reach_the_location() -> None:
 
 def test_normalise_text_is_nfc_with_unix_newlines() -> None:
     assert normalise_text("He\u0301le\u0300ne\r\nx\ry") == "Hélène\nx\ny"
+
+
+def test_a_markdown_table_is_a_passage_per_row() -> None:
+    text = (
+        "Timeline\n\n| Date | Event |\n|------|:-----:|\n"
+        "| March 2015 | Henri M. in Shanghai |\n| 2016 | Pierre-Marie H. drawn in |\n\nEnd."
+    )
+    segs = segment(text)
+    assert [text[s.start : s.end] for s in segs] == [
+        "Timeline",
+        "| Date | Event |",
+        "| March 2015 | Henri M. in Shanghai |",
+        "| 2016 | Pierre-Marie H. drawn in |",
+        "End.",
+    ]
+    assert [s.location for s in segs] == ["¶1", "¶2.1", "¶2.2", "¶2.3", "¶3"]
+
+
+def test_pipes_without_a_rule_line_are_not_a_table() -> None:
+    text = "| a | b |\n| c | d |"
+    assert [(s.start, s.end) for s in segment(text)] == [(0, len(text))]

@@ -488,9 +488,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     conn = _connect(args)
     messages, fks = queries.integrity(conn)
+    pending = queries.pending_passages(conn)
     ok = messages == ["ok"] and not fks
     if _wants_json(args):
-        _json_out({"ok": ok, "integrity_check": messages, "foreign_key_check": fks})
+        _json_out(
+            {"ok": ok, "integrity_check": messages, "foreign_key_check": fks, "pending": pending}
+        )
     else:
         print(
             "ok"
@@ -498,6 +501,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             else "\n".join(visible_line(m) for m in messages)
             + "".join(f"\nforeign key: {fk}" for fk in fks)
         )
+        if pending:
+            print(
+                f"{pending} passages not yet indexed or counted (an import was interrupted):"
+                " run `casework import` again to finish"
+            )
     return EXIT_OK if ok else EXIT_ERROR
 
 

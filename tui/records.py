@@ -45,7 +45,7 @@ class RecordData:
 
 
 def load_entity(conn: sqlite3.Connection, entity_id: int) -> tuple[EntityDetail, list[PassageCard]]:
-    detail = queries.get_entity(conn, entity_id, mention_limit=MAX_MENTIONS)
+    detail = queries.get_entity(conn, entity_id, mention_limit=MAX_MENTIONS, evidence=False)
     cards: dict[int, PassageCard] = {}
     for m in detail.mentions:
         card = cards.get(m.passage_id)
