@@ -24,6 +24,7 @@ from rich.console import Console
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 from tui_helpers import make_app, options, search, settle
 
 from casework.db import queries
@@ -43,7 +44,7 @@ from casework.tui.sanitize import controls_to_spaces, visible, visible_line
 from casework.tui.screens.document import DocumentScreen, load_document
 from casework.tui.screens.explorer import hit_prompt, summary_prompt
 from casework.tui.screens.help import help_content
-from casework.tui.text import block, highlight, plain
+from casework.tui.text import block, highlight, join, plain, styled
 
 # Everything `visible` must escape: C0 but TAB/LF, DEL, C1, every Bidi_Control,
 # zero-width and invisible format characters, line/paragraph separators, tags.
@@ -194,6 +195,8 @@ def test_markup_and_backslashes_survive_exactly() -> None:
         assert plain(text).plain == text
         assert block(text).plain == text
         assert highlight(text, [(0, 1, "bold")]).plain == text
+        assert styled(text, "bold").plain == text
+        assert join([(text, "dim"), plain(text)]).plain == text * 2
 
 
 async def test_clicking_hostile_markup_runs_no_action(hostile_case: Path, monkeypatch) -> None:
@@ -221,13 +224,20 @@ async def test_clicking_hostile_markup_runs_no_action(hostile_case: Path, monkey
 
 async def test_notifications_show_case_text_escaped(hostile_case: Path, monkeypatch) -> None:
     monkeypatch.setattr(queries, "quick_check", lambda conn: ["\x1b]0;pwned\x07 [b]page 3"])
-    async with make_app(hostile_case).run_test() as pilot:
+    async with make_app(hostile_case).run_test(notifications=True) as pilot:
         await settle(pilot)
         notes = list(pilot.app._notifications)
         assert notes, "the damaged-case notification is missing"
         for note in notes:
             assert_clean(terminal_line(Content(note.message)))
             assert "␛]0;pwned␇ [b]page 3" in note.message
+        # What the toast draws: its message must not be parsed as markup either.
+        toasts = list(pilot.app.screen.query(Toast))
+        assert toasts, "the damaged-case toast is not on screen"
+        for toast in toasts:
+            drawn = toast.render()
+            assert_clean(terminal_line(drawn))
+            assert "␛]0;pwned␇ [b]page 3" in drawn.plain
 
 
 async def test_palette_prompts_are_content_from_escaped_names(hostile_case: Path) -> None:
@@ -288,6 +298,23 @@ def test_cli_import_reports_hostile_names_escaped(tmp_path: Path, capsys) -> Non
     assert main(["sources", "--json", "--db", str(tmp_path / "c.db")]) == 0
     paths = [s["path"] for s in json.loads(capsys.readouterr().out)]
     assert any(p.endswith("/latin\\xe9\\x9b2J.txt") for p in paths)  # the bytes, visible
+
+
+def test_cli_errors_show_hostile_file_names_escaped(tmp_path: Path, capsys) -> None:
+    """An error line quotes the path it was given, and paths come from documents too."""
+    hostile = "x\x1b]0;pwned\x07\x9b2J\u202eevil"
+    not_a_case = tmp_path / f"notes{hostile}.db"
+    not_a_case.write_text("not a database", encoding="utf-8")
+    runs = [
+        (["import", str(tmp_path / f"gone{hostile}.txt"), "--db", str(tmp_path / "c.db")], 2),
+        (["open", str(tmp_path / f"missing{hostile}.db")], 1),
+        (["entities", "--db", str(not_a_case)], 1),
+    ]
+    for args, code in runs:
+        assert main(args) == code, args
+        out, err = capsys.readouterr()
+        assert not CLEAN_STDOUT.search(out + err), (args, CLEAN_STDOUT.findall(out + err))
+        assert "x␛]0;pwned␇\\x9b2J<U+202E>evil" in err, (args, err)
 
 
 # -- crashes -----------------------------------------------------------------------------

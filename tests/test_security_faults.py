@@ -32,6 +32,7 @@ from casework.db.connection import (
 from casework.db.writer import CaseWriter
 from casework.importers import readers
 from casework.importers.pipeline import import_paths
+from casework.tui.app import CaseworkApp
 from casework.tui.cli import main
 from casework.tui.data import CaseReader
 
@@ -245,6 +246,10 @@ def test_read_only_connections_use_mode_ro(tmp_path: Path) -> None:
             conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
         with pytest.raises(CaseError, match="read-only"):
             check_health(conn, db)
+    app = CaseworkApp(db, readonly=True)  # --read-only on a file that could be written
+    assert app.readonly and app.case_label().plain.endswith("(read-only)")
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        app.reader._conn().execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
     os.chmod(db, 0o444)
     app = make_app(db)
     assert app.readonly and app.case_label().plain.endswith("(read-only)")
@@ -361,6 +366,10 @@ def test_a_second_importer_process_is_refused_and_a_killed_ones_temp_dir_is_clea
     assert main(["import", str(folder), "--db", str(db)]) == 0
     assert not spool.exists()  # ... and the next import start removes it
     assert len(queries.list_sources(open_case(db))) == 1
+    spool.mkdir()
+    (spool / "left-over").write_text("x")
+    with import_lock(db):
+        assert list(spool.iterdir()) == []  # at the start, not only when that import ends
 
 
 # -- private files ---------------------------------------------------------------------------
