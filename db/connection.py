@@ -166,7 +166,9 @@ def check_health(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None
     except sqlite3.DatabaseError as exc:
         raise CaseError(f"{path}: the case file is damaged ({exc}); nothing was written") from None
     if rows != ["ok"]:
-        raise CaseError(f"{path}: the case file is damaged ({rows[0]}); nothing was written")
+        raise CaseError(
+            f"{path}: the case file is damaged ({_first_problem(rows)}); nothing was written"
+        )
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -180,6 +182,16 @@ def check_health(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None
                 " (import into a writable copy)"
             ) from None
         raise CaseError(f"{path}: cannot write to the case file ({exc})") from None
+
+
+def _first_problem(rows: list[str]) -> str:
+    """quick_check's first finding as one short line: one of its rows can hold hundreds,
+    joined by newlines, under a `*** in database main ***` heading."""
+    for row in rows:
+        for line in str(row).splitlines():
+            if line.strip() and not line.startswith("***"):
+                return line.strip()[:120]
+    return str(rows[0]).strip()[:120] if rows else "quick_check failed"
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:

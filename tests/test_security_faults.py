@@ -5,6 +5,7 @@ reader crashes, read-only and damaged files, private temporary files, one writer
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import sqlite3
@@ -257,6 +258,59 @@ def test_read_only_connections_use_mode_ro(tmp_path: Path) -> None:
         app.reader._conn().execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
 
 
+class QuickCheckSays:
+    """A connection whose quick_check reports these rows."""
+
+    def __init__(self, rows: list[str]) -> None:
+        self.rows = rows
+
+    def execute(self, sql: str, *args: object) -> list[tuple[str]]:
+        assert sql == "PRAGMA quick_check"
+        return [(r,) for r in self.rows]
+
+
+def test_a_damage_report_is_one_short_line() -> None:
+    """One quick_check row can hold hundreds of findings joined by newlines."""
+    first = "Page 5467: btreeInitPage() returns error code 11"
+    rows = [
+        f"*** in database main ***\n{first}\n"
+        + "On tree page 5466 cell 1: invalid page number -1414812757\n" * 300,
+        "row 2",
+    ]
+    with pytest.raises(CaseError) as info:
+        check_health(QuickCheckSays(rows), "case.db")  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message == f"case.db: the case file is damaged ({first}); nothing was written"
+
+
+def test_damage_deep_in_the_file_stops_an_import_and_check_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Damage that opening the file does not reach: the importer's quick_check refuses it
+    before anything is written, and `casework check` reports it (it once crashed instead,
+    on the foreign-key check)."""
+    case = build_hostile_case(tmp_path / "hostile")
+    data = bytearray(case.read_bytes())
+    page = 4096
+    assert len(data) // page > 100
+    for n in range(100, len(data) // page):  # scribble over b-tree page headers
+        data[n * page : n * page + 8] = b"\xab" * 8
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(bytes(data))
+    before = (hashlib.sha256(damaged.read_bytes()).hexdigest(), damaged.stat().st_mtime_ns)
+    open_case(damaged).close()  # opening alone does not notice
+    assert main(["import", str(write_docs(tmp_path / "docs", 1)), "--db", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert "the case file is damaged" in err and "nothing was written" in err
+    assert err.count("\n") == 1
+    assert main(["check", "--json", "--db", str(damaged)]) == 1
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["ok"] is False and report["integrity_check"] != ["ok"]
+    assert err == ""
+    assert (hashlib.sha256(damaged.read_bytes()).hexdigest(), damaged.stat().st_mtime_ns) == before
+
+
 def test_check_reports_integrity_and_foreign_key_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -270,6 +324,31 @@ def test_check_reports_integrity_and_foreign_key_errors(
     conn.close()
     assert main(["check", "--db", str(db)]) == 1
     assert "foreign key: ('mentions'" in capsys.readouterr().out
+
+
+def test_check_reports_a_damaged_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Damage only integrity_check sees (quick_check and foreign keys are fine): two indexes
+    of one table swapped, so each misses its rows."""
+    db = tmp_path / "case.db"
+    conn = open_case(db, create=True)
+    import_paths(conn, [write_docs(tmp_path / "docs", 1)], extractor=PatternExtractor(SPY_PATTERNS))
+    conn.close()
+    raw = sqlite3.connect(db, isolation_level=None)
+    roots = dict(
+        raw.execute(
+            "SELECT name, rootpage FROM sqlite_master"
+            " WHERE name IN ('entities_kind', 'entities_value')"
+        )
+    )
+    raw.execute("PRAGMA writable_schema=ON")
+    for name, other in (("entities_kind", "entities_value"), ("entities_value", "entities_kind")):
+        raw.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (roots[other], name))
+    raw.execute("PRAGMA writable_schema=OFF")
+    raw.close()
+    assert main(["check", "--json", "--db", str(db)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["foreign_key_check"] == []
+    assert any("missing from index entities_" in m for m in report["integrity_check"])
 
 
 # -- one writer, BEGIN IMMEDIATE, readers never blocked -------------------------------------

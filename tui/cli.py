@@ -487,8 +487,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from casework.db import queries
 
     conn = _connect(args)
-    messages, fks = queries.integrity(conn)
-    pending = queries.pending_passages(conn)
+    try:
+        messages, fks = queries.integrity(conn)
+        pending = queries.pending_passages(conn)
+    except sqlite3.DatabaseError as exc:
+        # Damage can stop the foreign-key or full-text check part-way: a finding, not a crash.
+        messages, fks, pending = [*_integrity_problems(conn), f"check stopped: {exc}"], [], 0
     ok = messages == ["ok"] and not fks
     if _wants_json(args):
         _json_out(
@@ -507,6 +511,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                 " run `casework import` again to finish"
             )
     return EXIT_OK if ok else EXIT_ERROR
+
+
+def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """PRAGMA integrity_check's findings (not 'ok'), or why it could not run."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [f"integrity_check: {exc}"]
+    return [r for r in rows if r != "ok"]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
