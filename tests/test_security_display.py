@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -328,6 +329,19 @@ def test_crash_report_has_frames_and_type_but_no_message() -> None:
         report = crash.crash_report(exc)
     assert "ValueError" in report and "test_crash_report" in report
     assert "CONFIDENTIAL" not in report and "Doe" not in report
+
+
+def test_the_crash_log_is_private_even_if_it_existed_before(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = crash.log_dir()
+    folder.mkdir(parents=True, mode=0o755)
+    os.chmod(folder, 0o755)
+    (folder / "crash.log").write_text("older\n")
+    os.chmod(folder / "crash.log", 0o644)
+    path = crash.write_crash_log(ValueError("x"))
+    assert path == folder / "crash.log"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_a_cli_crash_is_one_line_and_a_log_path(

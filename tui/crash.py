@@ -33,8 +33,10 @@ def write_crash_log(exc: BaseException) -> Path | None:
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)  # also when an older or foreign one was looser
         path = folder / "crash.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as f:
             f.write(crash_report(exc))
         return path
