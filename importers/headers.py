@@ -24,6 +24,21 @@ _HEADER = re.compile(
 _PARTY_HEADERS = {"from": "from", "to": "to", "cc": "to", "bcc": "to"}
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _ANGLE = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
+# Outlook's "Mills, Cheryl D [mailto:MillsCD@state.gov]": the address in brackets.
+_MAILTO = re.compile(r"\[\s*mailto:\s*([^\[\]\s]+@[^\[\]\s]+?)\s*\]", re.I)
+# An address part cut short or redacted ("PIR <preines", "Domenici [mailto:   B6"): the
+# name is what comes before it.
+_ADDRESS_TAIL = re.compile(r"\s*(?:<|\[\s*mailto\b).*$", re.I | re.S)
+# An RFC 5322 comment after a name: "Klobuchar, Amy (Klobuchar)", "Smith, John (DOS)".
+_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
+# Not people: distribution lists and mailboxes ("NEWS-Mahogany", "NEA-Press-DL", "SES-O",
+# "OpsNewsTicker") and user ids ("HAbedin", "terry.duffy"), when they are the whole name.
+_LIST_PART = re.compile(r"^[A-Z]{2,}$")
+_SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|Del|Della|La|Le|Lo|Van|Von|Ter|Fitz)$")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_GLUED_INITIAL = re.compile(r"^[A-NP-Z][A-Z]+[a-z]")  # "HAbedin"; "OBrien" may be O'Brien
+_DOTTED_ID = re.compile(r"[a-z\u00df-\u00ff]\.[^\W\d_]{2}")
+_DOTTED_NAME = re.compile(r"^([A-Z][a-z]+)\.([A-Z][a-z]+)$")  # "Jake.Sullivan": a name
 # Letters, spaces and the punctuation names use; no digits or underscores (OCR noise,
 # user ids such as "Samantha_J._Powe", redaction codes such as "B6").
 _NAME_CHARS = re.compile(r"^[^\W\d_](?:[^\W\d_]|[.,'’ -])*$")
@@ -125,9 +140,9 @@ def parse_parties(value: str, offset: int = 0) -> list[Party]:
 
 
 def _pieces(value: str) -> list[tuple[int, str]]:
-    """Split on ';' and after each '<address>'; "Mills, Cheryl D" stays one piece."""
+    """Split on ';' and after each '<address>' or '[mailto:...]'; "Mills, Cheryl D" stays one."""
     cuts = [0]
-    for m in re.finditer(r";|>\s*,|[ \t]{3,}", value):
+    for m in re.finditer(r";|[>\]]\s*,|[ \t]{3,}", value):
         cuts.append(m.end())
     cuts.append(len(value))
     pieces = []
@@ -139,7 +154,7 @@ def _pieces(value: str) -> list[tuple[int, str]]:
 
 
 def _party(piece: str, offset: int) -> Party | None:
-    angle = _ANGLE.search(piece)
+    angle = _ANGLE.search(piece) or _MAILTO.search(piece)
     address = address_span = None
     name_part, name_at = piece, 0
     if angle:
@@ -152,12 +167,26 @@ def _party(piece: str, offset: int) -> Party | None:
             address = bare.group(0).strip("'").lower()
             address_span = (offset + bare.start(), offset + bare.end())
             name_part = ""
+        else:
+            name_part = _ADDRESS_TAIL.sub("", piece)
+    name_part = _COMMENT.sub("", name_part)
     name, name_span = _display_name(name_part, offset + name_at)
     if address and not _ADDRESS.fullmatch(address):
         address = address_span = None
     if name is None and address is None:
         return None
     return Party(name, name_span, address, address_span)
+
+
+def _mailbox_name(word: str) -> bool:
+    """A one-word name that is a mailbox or user id, not a person: see _LIST_PART and below."""
+    parts = word.split("-")
+    if len(parts) > 1 and (any(_LIST_PART.match(p) for p in parts) or len(parts) > 3):
+        return True  # "NEWS-Mahogany", "NEA-Press-DL", "SES-O"; not "Barks-Ruggles"
+    if _DOTTED_ID.search(word) or _GLUED_INITIAL.match(word):
+        return True  # "Terry.duffy", "HAbedin"
+    humps = _CAMEL.split(word)
+    return any(not _SURNAME_PREFIX.match(h) for h in humps[:-1])  # "OpsNewsTicker", not "McHale"
 
 
 def _display_name(part: str, offset: int) -> tuple[str | None, tuple[int, int] | None]:
@@ -173,6 +202,11 @@ def _display_name(part: str, offset: int) -> tuple[str | None, tuple[int, int] |
         return None, None
     if len(words) > 1 and any(len(w) >= 3 and w.isupper() for w in words):
         return None, None  # "Haiti DLC Distro": a list or an office, not a person
+    dotted = _DOTTED_NAME.match(core)
+    if dotted:
+        return f"{dotted[1]} {dotted[2]}", span
+    if len(words) == 1 and _mailbox_name(core):
+        return None, None
     if core.count(",") == 1:
         last, first = (s.strip() for s in core.split(","))
         if last and first:

@@ -74,10 +74,53 @@ def test_foia_headers_give_people_addresses_and_who_wrote_to_whom() -> None:
         ("Samantha_J._Powe", []),  # a user id
         ('"Claire Vasseur" <claire@example.org>', [("Claire Vasseur", "claire@example.org")]),
         ("undisclosed-recipients:;", []),
+        # Outlook's bracketed address, also when redacted or cut short, and a comment.
+        (
+            "Mills, Cheryl D [mailto:MillsCD@state.gov], H [mailto:HDR22@clintonemail.com]",
+            [("Cheryl D Mills", "millscd@state.gov"), ("H", "hdr22@clintonemail.com")],
+        ),
+        ("David Domenici [mailto:", [("David Domenici", None)]),
+        ("PIR <preines", [("PIR", None)]),
+        ("Klobuchar, Amy (Klobuchar)", [("Amy Klobuchar", None)]),
+        ("'Jake.Sullivan", [("Jake Sullivan", None)]),
+        # Distribution lists, mailboxes and user ids are not people.
+        ("NEWS-Mahogany; NEA-Press-DL; SES-O; PA-Monitoring-Group-DL", []),
+        ("OpsNewsTicker; OpsAlert; HAbedin; BStrider; Terry.duffy", []),
+        (
+            "McHale, Judith A; DiMartino; Barks-Ruggles, Erica J; Ban Ki-moon; O'Neill",
+            [
+                ("Judith A McHale", None),
+                ("DiMartino", None),
+                ("Erica J Barks-Ruggles", None),
+                ("Ban Ki-moon", None),
+                ("O'Neill", None),
+            ],
+        ),
     ],
 )
 def test_parse_parties(value: str, expected: list[tuple[str | None, str | None]]) -> None:
     assert [(p.name, p.address) for p in parse_parties(value)] == expected
+
+
+def test_outlook_mailto_headers_link_the_sender_to_the_address() -> None:
+    text = (
+        "From: Mills, Cheryl D [mailto:MillsCD@state.gov]\n"
+        "Sent: Friday, December 4, 2009 9:35 AM\n"
+        "To: H; NEWS-Mahogany\n"
+        "Subject: FW: trip\n"
+    )
+    entities, _, relations = header_parties(text)
+    by_key = {e.key: e for e in entities}
+    assert {(e.kind, e.name) for e in entities} == {
+        ("person", "Cheryl D Mills"),
+        ("email", "millscd@state.gov"),
+        ("person", "H"),
+    }
+    rel = {(by_key[r.a].name, r.relation, by_key[r.b].name) for r in relations}
+    assert rel == {
+        ("Cheryl D Mills", "uses address", "millscd@state.gov"),
+        ("Cheryl D Mills", "wrote to", "H"),
+    }
 
 
 def test_only_blocks_with_a_sender_count() -> None:
