@@ -117,8 +117,10 @@ def _blocks(text: str) -> list[list[tuple[str, int, str]]]:
     blocks: list[list[tuple[str, int, str]]] = []
     current: list[tuple[str, int, str]] = []
     last_line = -10
+    line, counted_to = 0, 0
     for m in _HEADER.finditer(text):
-        line = text.count("\n", 0, m.start())  # cheap enough: header lines are few
+        line += text.count("\n", counted_to, m.start())  # from the last match: linear
+        counted_to = m.start()
         if current and line - last_line > MAX_BLOCK_GAP + 1:
             blocks.append(current)
             current = []

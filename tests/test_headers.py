@@ -141,3 +141,19 @@ def test_upper_case_headers_count_too() -> None:
     assert has_headers(text)
     assert not has_headers("A letter from Paris: nothing here.")
     assert {e.name for e in header_parties(text)[0]} == {"Claire Vasseur", "Fiona McCallum"}
+
+
+def test_a_big_mailbox_of_headers_is_parsed_in_linear_time() -> None:
+    """Each header line's line number was counted from the start of the text: quadratic.
+
+    A 10,000-message mailbox took minutes and hit the import's time limit.
+    """
+    import time
+
+    message = "From: Claire Vasseur <c@example.org>\nTo: Fiona McCallum\nSubject: n\n\nHello.\n\n"
+    text = message * 20_000
+    started = time.perf_counter()
+    _, spans, relations = header_parties(text)
+    assert time.perf_counter() - started < 5
+    assert len(spans) == 3 * 20_000
+    assert {r.relation for r in relations} == {"wrote to", "uses address"}
