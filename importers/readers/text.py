@@ -51,11 +51,14 @@ def _detect(sample: bytes) -> str | None:
     if not matches:
         return None
     best = min(m.chaos for m in matches)
-    good = [m.encoding for m in matches if m.chaos <= best + 0.01]
+    good = [m for m in matches if m.chaos <= best + 0.01]
+    # A guess lists the code pages that decode the sample to the very same text
+    # (`could_be_from_charset`): "Café" is cp1250 and cp1252 alike, so cp1252 counts.
+    alike = {enc for m in good for enc in (m.encoding, *m.could_be_from_charset)}
     for enc in _PREFERRED:
-        if enc in good:
+        if enc in alike:
             return enc
-    return good[0]
+    return good[0].encoding
 
 
 _BINARY_BYTES = (
