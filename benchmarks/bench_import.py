@@ -51,6 +51,7 @@ def main() -> int:
     children_cpu = (cpu1.children_user + cpu1.children_system) - (
         cpu0.children_user + cpu0.children_system
     )
+    writer_cpu = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
     result = {
         "files": len(files),
         "input_mb": round(size / 1e6, 1),
@@ -63,7 +64,8 @@ def main() -> int:
         "mentions": stats.mentions,
         "links": stats.links,
         "peak_rss_mb_writer": round(peak_rss_mb(), 1),
-        "worker_cpu_s": round(children_cpu, 1),
+        "writer_cpu_s": round(writer_cpu, 1),  # this process: discover, hash, write
+        "worker_cpu_s": round(children_cpu, 1),  # read, segment, extract, resolve
         "jobs": args.jobs,
         "case_mb": round(db_size / 1e6, 1),
         "case_over_input": round(db_size / size, 2),

@@ -9,16 +9,13 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
+from typing import NamedTuple
 
 from casework.db.normalise import last_token, normalise_name
 from casework.db.writer import CaseWriter, PassageRecord, SourceRecord, SourceState
@@ -38,6 +35,7 @@ from casework.importers.resolve import (
     resolve_document,
 )
 from casework.importers.segment import Segment, normalise_text, segment
+from casework.importers.workers import Failed, ForkPool
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 INDEX_EVERY_S = 2.0  # how often passages written so far join the full-text index
@@ -132,11 +130,18 @@ def import_paths(
     with contextlib.ExitStack() as stack:
         stack.enter_context(writer.bulk())
         stack.callback(_index_at_end, writer)
+        written: set[str] = set()  # bytes written by this import, to catch duplicates
         for item in _prepare_all(tasks, extractor, jobs, limits):
+            if isinstance(item, Prepared) and item.sha in written:
+                # Read in parallel with its twin, before that one was written: decide again.
+                decided = _decide(writer, item.key, item.sha, item.size)
+                if isinstance(decided, FileOutcome):
+                    item = decided
             if isinstance(item, FileOutcome):
                 item.read = item.bytes
                 outcomes = [item]
             else:
+                written.add(item.sha)
                 outcomes = list(write_tree(writer, item)) or [
                     FileOutcome(item.key, "skipped", "archive holds no file")
                 ]
@@ -185,11 +190,31 @@ class Prepared:
     skip: str | None = None  # not a document we read (a member of unknown format)
     container: bool = False  # an archive: its members are the documents
     record: SourceRecord | None = None
-    text: str = ""
-    segments: list[Segment] = field(default_factory=list)
-    entities: list[DocEntity] = field(default_factory=list)
-    relations: list[tuple[DocEntity, DocEntity, str, int]] = field(default_factory=list)
+    passages: list[PassageRecord] = field(default_factory=list)
+    entities: list[EntityRows] = field(default_factory=list)
+    # (entity index, entity index, relation, passage index): what the document states
+    relations: list[tuple[int, int, str, int]] = field(default_factory=list)
     children: list[Prepared] = field(default_factory=list)  # attachments, archive members
+
+
+class EntityRows(NamedTuple):
+    """One document entity as the writer needs it, in plain values.
+
+    Built in the worker (normalising, placing mentions in passages), so the
+    single writer only matches and inserts, and the pickle between the two
+    processes is tuples rather than thousands of small objects.
+    """
+
+    kind: str
+    value: str | None
+    created_by: str
+    rules: dict[str, str]  # alias -> the rule that joined it
+    norms: frozenset[str]  # normalised aliases, for matching across the case
+    lasts: frozenset[str]  # last tokens of a person's norms: candidates sharing a surname
+    alias_keys: list[tuple[str, str, str]]  # (alias, norm, last) for the aliases table
+    aliases: list[tuple[str, int]]  # (alias, mentions) for choosing a new entity's name
+    # (start, end, text, extractor, score, passage index)
+    mentions: list[tuple[int, int, str, str, float, int]]
 
 
 def _tasks(
@@ -320,7 +345,9 @@ def prepare(task: Task, extractor: Extractor, limits: ImportLimits | None = None
         chars=len(text),
         tail=text[segments[-1].end :] if segments else text,
     )
-    out.text, out.segments, out.entities, out.relations = text, segments, entities, relations
+    out.passages, out.entities, out.relations = _rows(
+        text, segments, entities, relations, extractor.name
+    )
     if result.format in ("eml", "mbox"):
         out.children = _attachments(task, extractor, limits)
     return out
@@ -415,16 +442,7 @@ def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
         return _fail(writer, p.key, p.failure or "unreadable", fmt, p.sha, p.size)
     try:
         with writer.document():
-            n_mentions = _write(
-                writer,
-                p.record,
-                p.text,
-                p.segments,
-                p.entities,
-                p.extractor,
-                p.state,
-                relations=p.relations,
-            )
+            n_mentions = _write(writer, p)
     except sqlite3.Error as exc:
         reason = f"database error: {exc}"
         if "full" in str(exc):
@@ -433,7 +451,7 @@ def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
     except Exception as exc:  # a bug in resolve/link: this document rolls back, others go on
         return _fail(writer, p.key, f"internal error ({type(exc).__name__})", fmt, p.sha, p.size)
     return FileOutcome(
-        p.key, "imported", passages=len(p.segments), mentions=n_mentions, bytes=p.size
+        p.key, "imported", passages=len(p.passages), mentions=n_mentions, bytes=p.size
     )
 
 
@@ -442,8 +460,8 @@ def write_prepared(writer: CaseWriter, p: Prepared) -> FileOutcome:
 _WORKER: tuple[Extractor, ImportLimits] | None = None
 
 
-def _prepare_in_worker(task: Task) -> Prepared:
-    assert _WORKER is not None
+def _prepare_in_worker(task: Task | FileOutcome) -> Prepared | FileOutcome:
+    assert _WORKER is not None and isinstance(task, Task)
     return prepare(task, *_WORKER)
 
 
@@ -458,66 +476,21 @@ def _prepare_all(
     global _WORKER
     _WORKER = (extractor, limits)
     extractor.extract("Warm-up: load gazetteers in Paris before forking.")  # shared, not copied
-    workers = _Workers(max(1, jobs), limits.timeout)
-    pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]] = deque()
-    try:
-        for t in tasks:
-            pending.append((t, None) if isinstance(t, FileOutcome) else (t, workers.submit(t)))
-            while len(pending) > workers.jobs * 4:
-                yield workers.next(pending)
-        while pending:
-            yield workers.next(pending)
-    finally:
-        workers.close()
-
-
-class _Workers:
-    """A fork pool that can lose a worker to a time limit or a crash and go on."""
-
-    def __init__(self, jobs: int, timeout: float | None) -> None:
-        self.jobs, self.timeout = jobs, timeout
-        self.pool = self._new()
-
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=multiprocessing.get_context("fork")
-        )
-
-    def submit(self, task: Task) -> Future[Prepared]:
-        return self.pool.submit(_prepare_in_worker, task)
-
-    def next(
-        self, pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]]
-    ) -> Prepared | FileOutcome:
-        """The oldest pending document; on timeout or a dead worker, it fails alone."""
-        task, future = pending.popleft()
-        if future is None:
-            assert isinstance(task, FileOutcome)
-            return task
-        assert isinstance(task, Task)
-        try:
-            return future.result(timeout=self.timeout)
-        except TimeoutError:
-            reason = f"timed out after {self.timeout:g} s"
-        except BrokenProcessPool:
-            reason = "the reader process died (out of memory?)"
-        self._restart(pending)
-        failed = Prepared(task.key, task.name, task.sha, len(task.data), task.state, "")
-        failed.failure = reason
-        return failed
-
-    def _restart(self, pending: deque[tuple[Task | FileOutcome, Future[Prepared] | None]]) -> None:
-        """Kill every worker (one is stuck), then resubmit what was waiting."""
-        for proc in list(getattr(self.pool, "_processes", {}).values()):
-            proc.kill()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        self.pool = self._new()
-        for i, (task, future) in enumerate(pending):
-            if future is not None and isinstance(task, Task):
-                pending[i] = (task, self.submit(task))
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    pool: ForkPool[Task | FileOutcome, Prepared | FileOutcome] = ForkPool(
+        _prepare_in_worker,
+        jobs,
+        limits.timeout,
+        local=lambda t: t if isinstance(t, FileOutcome) else None,  # settled: nothing to read
+    )
+    for item in pool.map(tasks):
+        if isinstance(item, Failed):
+            task = item.task
+            assert isinstance(task, Task)
+            failed = Prepared(task.key, task.name, task.sha, len(task.data), task.state, "")
+            failed.failure = item.reason
+            yield failed
+        else:
+            yield item
 
 
 def _fail(
@@ -535,22 +508,16 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _write(
-    writer: CaseWriter,
-    record: SourceRecord,
+def _rows(
     text: str,
     segments: list[Segment],
     entities: list[DocEntity],
+    relations: Sequence[tuple[DocEntity, DocEntity, str, int]],
     extractor_name: str,
-    state: SourceState | None,
-    relations: Sequence[tuple[DocEntity, DocEntity, str, int]] = (),
-) -> int:
-    touched: set[int] = set()
-    if state is not None:
-        touched |= writer.remove_source(state.id)
-    source_id = writer.add_source(record)
-    prev = 0
+) -> tuple[list[PassageRecord], list[EntityRows], list[tuple[int, int, str, int]]]:
+    """A resolved document as rows: passages, entities with placed mentions, relations."""
     passages = []
+    prev = 0
     for s in segments:
         passages.append(
             PassageRecord(
@@ -558,45 +525,72 @@ def _write(
             )
         )
         prev = s.end
-    passage_ids = writer.add_passages(source_id, passages)
     starts = [s.start for s in segments]
-
-    mention_rows = []
-    alias_rows: list[tuple[int, str, str, str, str]] = []
-    entity_ids: dict[int, int] = {}  # id(DocEntity) -> case entity id
+    out: list[EntityRows] = []
+    index: dict[int, int] = {}  # id(DocEntity) -> its position in `out`
     for ent in entities:
-        placed = [(m, _passage_index(starts, segments, m)) for m in ent.mentions]
-        placed = [(m, i) for m, i in placed if i is not None]
+        placed = []
+        for m in ent.mentions:
+            i = _passage_index(starts, segments, m)
+            if i is not None:
+                placed.append((m.start, m.end, m.text, m.extractor or extractor_name, m.score, i))
         if not placed:
             continue
-        entity_id = _entity_for(writer, ent)
-        entity_ids[id(ent)] = entity_id
-        touched.add(entity_id)
-        for alias, rule in ent.rules.items():
+        norms = frozenset(ent.norms)
+        keys = []
+        for alias in ent.rules:
             norm = normalise_name(alias)
-            alias_rows.append((entity_id, alias, norm or alias.casefold(), last_token(norm), rule))
-        mention_rows.extend(
-            (
-                entity_id,
-                passage_ids[i],
-                source_id,
-                m.start,
-                m.end,
-                m.text,
-                m.extractor or extractor_name,
-                m.score,
+            keys.append((alias, norm or alias.casefold(), last_token(norm)))
+        index[id(ent)] = len(out)
+        out.append(
+            EntityRows(
+                ent.kind,
+                ent.value,
+                ent.created_by,
+                dict(ent.rules),
+                norms,
+                frozenset(last_token(n) for n in norms) if ent.kind == "person" else frozenset(),
+                keys,
+                list(ent.aliases.items()),
+                placed,
             )
-            for m, i in placed
+        )
+    stated = []
+    for a, b, relation, offset in relations:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and id(a) in index and id(b) in index:
+            stated.append((index[id(a)], index[id(b)], relation, i))
+    return passages, out, stated
+
+
+def _write(writer: CaseWriter, p: Prepared) -> int:
+    """All of a prepared document's rows, inside the caller's transaction."""
+    assert p.record is not None
+    touched: set[int] = set()
+    if p.state is not None:
+        touched |= writer.remove_source(p.state.id)
+    source_id = writer.add_source(p.record)
+    passage_ids = writer.add_passages(source_id, p.passages)
+    mention_rows = []
+    alias_rows: list[tuple[int, str, str, str, str]] = []
+    entity_ids: list[int] = []
+    for ent in p.entities:
+        entity_id, rules = _entity_for(writer, ent)
+        entity_ids.append(entity_id)
+        touched.add(entity_id)
+        alias_rows.extend(
+            (entity_id, alias, norm, last, rules[alias]) for alias, norm, last in ent.alias_keys
+        )
+        mention_rows.extend(
+            (entity_id, passage_ids[i], source_id, start, end, text, extractor, score)
+            for start, end, text, extractor, score, i in ent.mentions
         )
     writer.add_aliases(alias_rows)
     writer.add_mentions(mention_rows)
-    stated_links = []
-    for a, b, relation, offset in relations:
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and id(a) in entity_ids and id(b) in entity_ids:
-            stated_links.append((entity_ids[id(a)], entity_ids[id(b)], relation, passage_ids[i]))
-    writer.add_link_evidence(stated_links)
-    if state is not None:
+    writer.add_link_evidence(
+        [(entity_ids[a], entity_ids[b], rel, passage_ids[i]) for a, b, rel, i in p.relations]
+    )
+    if p.state is not None:
         # A replaced document: count it now, so what it left empty can go.
         touched |= writer.apply_pending()
         writer.rename(writer.refresh(touched), choose_name)
@@ -653,33 +647,26 @@ def _passage_index(starts: list[int], segments: list[Segment], m: Mention) -> in
     return i
 
 
-def _entity_for(writer: CaseWriter, ent: DocEntity) -> int:
-    """The case entity this document entity joins, or a new one."""
-    if ent.kind in ("date", "money") and ent.value:
+def _entity_for(writer: CaseWriter, ent: EntityRows) -> tuple[int, dict[str, str]]:
+    """The case entity this document entity joins (or a new one), and its aliases' rules."""
+    if ent.value and ent.kind in ("date", "money", "place"):
         found = writer.find_by_value(ent.kind, ent.value)
         if found:
-            return found.entity_id
-    norms = ent.norms
-    if ent.value and ent.kind == "place":
-        found = writer.find_by_value(ent.kind, ent.value)
-        if found:
-            return found.entity_id
-    lasts = {last_token(n) for n in norms} if ent.kind == "person" else set()
-    cands = writer.candidates(ent.kind, norms, lasts)
+            return found.entity_id, ent.rules
+    cands = writer.candidates(ent.kind, ent.norms, ent.lasts)
     match = match_in_case(
         ent.kind,
-        norms,
-        [CaseCandidate(c.entity_id, c.norms, c.mentions) for c in cands],
+        ent.norms,
+        [CaseCandidate(c.entity_id, c.norms, c.mentions, c.full) for c in cands],
     )
     if match:
         entity_id, rule = match
+        rules = ent.rules
         if rule != "normalised":
-            ent.rules = {
-                a: (rule if r in ("original", "normalised") else r) for a, r in ent.rules.items()
-            }
-        return entity_id
-    aliases = [(a, c) for a, c in ent.aliases.items()]
-    name = choose_name(ent.kind, ent.value, aliases)
-    return writer.add_entity(
+            rules = {a: (rule if r in ("original", "normalised") else r) for a, r in rules.items()}
+        return entity_id, rules
+    name = choose_name(ent.kind, ent.value, ent.aliases)
+    entity_id = writer.add_entity(
         ent.kind, name, normalise_name(name) or name.casefold(), ent.value, ent.created_by
     )
+    return entity_id, ent.rules

@@ -24,6 +24,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -532,10 +533,11 @@ class CaseCandidate:
     entity_id: int
     norms: Sequence[str]  # never changed here: the writer's cache may pass its own list
     mentions: int
+    full: Sequence[str] | None = None  # the norms of more than one word, if known
 
 
 def match_in_case(
-    kind: str, norms: set[str], candidates: Sequence[CaseCandidate]
+    kind: str, norms: AbstractSet[str], candidates: Sequence[CaseCandidate]
 ) -> tuple[int, str] | None:
     """The case entity a document entity joins, with the rule, or None for a new one.
 
@@ -548,7 +550,11 @@ def match_in_case(
     if kind == "person" and any(" " in n for n in norms):
         norms = {n for n in norms if " " in n}
         candidates = [
-            CaseCandidate(c.entity_id, tuple(n for n in c.norms if " " in n) or c.norms, c.mentions)
+            CaseCandidate(
+                c.entity_id,
+                (c.full if c.full is not None else [n for n in c.norms if " " in n]) or c.norms,
+                c.mentions,
+            )
             for c in candidates
         ]
     exact = [c for c in candidates if not norms.isdisjoint(c.norms)]

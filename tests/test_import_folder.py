@@ -325,9 +325,9 @@ def test_a_bug_while_writing_one_document_rolls_back_only_that_one(
 
     real_write = pipeline._write
 
-    def spy(writer: object, record: object, *args: object, **kwargs: object) -> int:
-        broken.current = record.path  # type: ignore[attr-defined]
-        return real_write(writer, record, *args, **kwargs)  # type: ignore[arg-type]
+    def spy(writer: object, prepared: pipeline.Prepared) -> int:
+        broken.current = prepared.key  # type: ignore[attr-defined]
+        return real_write(writer, prepared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "_entity_for", broken)
     monkeypatch.setattr(pipeline, "_write", spy)

@@ -237,10 +237,12 @@ def test_parallel_import_gives_the_same_case_as_serial(folder, tmp_path, spy_ext
     ]
 
 
-def test_duplicate_files_are_stored_once_with_both_paths(folder, case_path, spy_extractor):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_duplicate_files_are_stored_once_with_both_paths(folder, case_path, spy_extractor, jobs):
+    """With workers too, where the copy is read before its original is written."""
     (folder / "copy-of-a.txt").write_text(DOC_A, encoding="utf-8")
     conn = open_case(case_path, create=True)
-    summary = import_paths(conn, [folder], extractor=spy_extractor)
+    summary = import_paths(conn, [folder], extractor=spy_extractor, jobs=jobs)
     assert summary.count("imported") == 2 and summary.count("duplicate") == 1
     sources = queries.list_sources(conn)
     assert len(sources) == 2
