@@ -207,3 +207,42 @@ def test_progress_line_shows_files_megabytes_rate_and_eta() -> None:
     line = p.line("report\x1b]0;x\x07.txt", width=80)
     assert line.startswith("4/10 files  4.0/10.0 MB  2.0 MB/s  ETA 0:03")
     assert "\x1b" not in line and len(line) < 80
+
+
+def _progress_counts(err: str) -> list[tuple[int, int]]:
+    """Every `n/N files` the progress line drew."""
+    import re
+
+    return [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+) files", err)]
+
+
+def test_progress_counts_the_files_given_not_members_or_attachments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from email.message import EmailMessage
+
+    from test_archives import make_zip
+
+    material = tmp_path / "in"
+    material.mkdir()
+    story = b"Henri Martel met Pierre-Marie Hubert in Brazzaville."
+    members = {f"m{i}.txt": story + str(i).encode() for i in range(6)}
+    (material / "a-bundle.zip").write_bytes(make_zip(members))
+    msg = EmailMessage()
+    msg["From"] = "Claire Vasseur <cv@example.org>"
+    msg["To"] = "Tom Hartigan <th@example.org>"
+    msg.set_content("See attached.")
+    for i in range(3):
+        msg.add_attachment(story + b"!" * i, maintype="text", subtype="plain", filename=f"{i}.txt")
+    (material / "b-message.eml").write_bytes(bytes(msg))
+    (material / "c-empty.txt").write_bytes(b"")
+    (material / "d-note.txt").write_bytes(story)
+    (material / "e-picture.bin").write_bytes(b"\x00" * 10)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    # The case inside the material is never read, so it is not counted either.
+    code, _, err = run(capsys, "import", str(material), "--db", str(material / "case.db"))
+    assert code == 2  # the empty file fails
+    counts = _progress_counts(err)
+    assert counts and {total for _, total in counts} == {5}
+    assert all(n <= total for n, total in counts), counts
+    assert counts[-1] == (5, 5)

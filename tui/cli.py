@@ -241,6 +241,7 @@ def _wants_json(args: argparse.Namespace) -> bool:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from casework.db.connection import CaseError, check_health, import_lock
+    from casework.db.writer import CaseWriter
     from casework.importers.discover import discover
     from casework.importers.pipeline import FileOutcome, import_paths
     from casework.tui.progress import Progress
@@ -253,10 +254,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not _wants_json(args)
     present = [p for p in args.paths if os.path.exists(p)]
     files = list(discover(present))  # known up front, so progress can show an ETA
-    progress = Progress(len(files), sum(_size(f) for f in files))
+    progress = Progress.for_files(files, skip=CaseWriter(conn).own_files())
 
     def report(outcome: FileOutcome) -> None:
-        progress.advance(outcome.read)
+        progress.outcome(outcome.path, outcome.read, outcome.status)
         if outcome.status == "failed":
             if tty:
                 sys.stderr.write("\r\x1b[K")
@@ -321,13 +322,6 @@ def _limits(args: argparse.Namespace) -> ImportLimits:
         archive=ArchiveLimits(max_total=int(args.max_archive_mb * 1_000_000)),
         timeout=args.timeout,
     )
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _extractor(spec: str) -> Any:
