@@ -57,6 +57,16 @@ _CHUNK = 1 << 20
 _SPOOL_IN_MEMORY = 64 * 1024 * 1024
 _ZIP_ENTRY_BYTES = 1024  # generous central-directory bytes per member, for the pre-check
 
+# Skip reasons that are refusals of a hostile member, not a kind of file we do
+# not read: the import reports these as failures the analyst must see.
+ESCAPES = "path escapes the archive"
+REFUSALS = frozenset({ESCAPES})
+
+
+def is_refusal(reason: str | None) -> bool:
+    """Whether a member's skip reason is a security refusal (a zip-slip name)."""
+    return reason in REFUSALS
+
 
 class ArchiveError(ReadError):
     """The archive as a whole is refused; str(exc) is a one-line reason."""
@@ -231,7 +241,7 @@ def _zip_read(
         for info, reason in wanted:
             path = safe_member_path(info.filename)
             if path is None:
-                yield info.filename, "path escapes the archive"
+                yield info.filename, ESCAPES
                 continue
             if reason:
                 yield path, reason
@@ -346,7 +356,7 @@ def _tar_read(
                 continue
             path = safe_member_path(info.name)
             if path is None:
-                yield info.name, "path escapes the archive"
+                yield info.name, ESCAPES
                 continue
             if info.issym():
                 yield path, "symbolic link"

@@ -246,3 +246,69 @@ def test_progress_counts_the_files_given_not_members_or_attachments(
     assert counts and {total for _, total in counts} == {5}
     assert all(n <= total for n, total in counts), counts
     assert counts[-1] == (5, 5)
+
+
+def _slip_material(tmp_path: Path) -> Path:
+    from test_archives import make_zip
+
+    material = tmp_path / "in"
+    material.mkdir()
+    members = {
+        "../../escaped.txt": b"out",
+        "..\\up\\evil\x1b]0;x\x07.txt": b"x",
+        "ok.txt": b"Henri Martel met Pierre-Marie Hubert in Brazzaville.",
+        "pic.png": b"\x89PNG",
+    }
+    (material / "slip.zip").write_bytes(make_zip(members))
+    (material / "a.bin").write_bytes(b"\0")
+    (material / "b.bin").write_bytes(b"\1")
+    return material
+
+
+def test_plain_summary_lists_skipped_files_by_reason_and_refusals_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    material = _slip_material(tmp_path)
+    code, out, _ = run(capsys, "import", str(material), "--db", str(tmp_path / "c.db"))
+    assert code == 2  # a hostile member is a failure the analyst must see
+    head, rest = out.split("\n", 1)
+    assert head.startswith("imported 1, unchanged 0, failed 2, skipped 3:")
+    skipped, failed = rest.split("failed:\n")
+    assert skipped.startswith("skipped:\n  unsupported format (.bin): 2 files\n")
+    assert f"    {material.resolve() / 'a.bin'}\n" in skipped
+    assert "  unsupported format (.png): 1 file\n" in skipped
+    assert f"    {material.resolve() / 'slip.zip/pic.png'}\n" in skipped
+    assert "escapes" not in skipped
+    slip = material.resolve() / "slip.zip"
+    assert f"  {slip}/../../escaped.txt: path escapes the archive\n" in failed
+    assert f"  {slip}/..\\up\\evil␛]0;x␇.txt: path escapes the archive\n" in failed
+    assert "\x1b" not in out
+
+
+def test_json_puts_a_refused_member_in_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    material = _slip_material(tmp_path)
+    code, out, _ = run(capsys, "import", str(material), "--db", str(tmp_path / "c.db"), "--json")
+    data = json.loads(out)
+    assert code == 2
+    assert sorted(f["reason"] for f in data["failed"]) == ["path escapes the archive"] * 2
+    assert sorted(f["reason"] for f in data["skipped"]) == [
+        "unsupported format (.bin)",
+        "unsupported format (.bin)",
+        "unsupported format (.png)",
+    ]
+
+
+def test_plain_summary_shows_ten_paths_per_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    material = tmp_path / "in"
+    material.mkdir()
+    for i in range(13):
+        (material / f"{i:02}.bin").write_bytes(b"\0")
+    code, out, _ = run(capsys, "import", str(material), "--db", str(tmp_path / "c.db"))
+    assert code == 0
+    assert "  unsupported format (.bin): 13 files\n" in out
+    assert out.count(".bin\n") == 10
+    assert "    … and 3 more (--json lists them all)\n" in out

@@ -21,7 +21,7 @@ from casework import __version__
 from casework.tui.sanitize import visible_line
 
 if TYPE_CHECKING:
-    from casework.importers.pipeline import ImportLimits
+    from casework.importers.pipeline import FileOutcome, ImportLimits
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2, 64
 KINDS = ("person", "organization", "place", "date", "money")
@@ -243,7 +243,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from casework.db.connection import CaseError, check_health, import_lock
     from casework.db.writer import CaseWriter
     from casework.importers.discover import discover
-    from casework.importers.pipeline import FileOutcome, import_paths
+    from casework.importers.pipeline import import_paths
     from casework.tui.progress import Progress
 
     extractor = _extractor(args.extractor)
@@ -257,6 +257,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = Progress.for_files(files, skip=CaseWriter(conn).own_files())
 
     def report(outcome: FileOutcome) -> None:
+        _refusal_fails(outcome)
         progress.outcome(outcome.path, outcome.read, outcome.status)
         if outcome.status == "failed":
             if tty:
@@ -285,6 +286,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if tty:
         sys.stderr.write("\r\x1b[K")
     conn.close()
+    for outcome in summary.files:
+        _refusal_fails(outcome)
     data = summary.to_json()
     if _wants_json(args):
         data["missing"] = missing
@@ -297,10 +300,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"imported {summary.count('imported')}, unchanged {summary.count('unchanged')}, "
         f"failed {len(summary.failed) + len(missing)}"
         + (f", duplicates {duplicates} (same bytes, stored once)" if duplicates else "")
-        + (f", skipped {skipped} (unsupported format)" if skipped else "")
+        + (f", skipped {skipped}" if skipped else "")
         + f": {data['passages']} passages, {data['mentions']} mentions, {mb:.1f} MB "
         f"in {summary.seconds:.1f} s -> {visible_line(str(_case_path(args)))}"
     )
+    _print_skipped([(f.path, f.reason or "") for f in summary.files if f.status == "skipped"])
     failures = [(f.path, f.reason or "") for f in summary.failed] + [
         (p, "no such file or directory") for p in missing
     ]
@@ -309,6 +313,38 @@ def cmd_import(args: argparse.Namespace) -> int:
         for path, reason in failures:
             print(f"  {visible_line(path)}: {visible_line(reason)}")
     return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def _refusal_fails(outcome: FileOutcome) -> None:
+    """A member refused as hostile (its path escapes the archive) is a failure, not a skip.
+
+    The pipeline skips it like a file of unknown format; but it is material we
+    did not import because it attacked us, so the analyst must see it per file,
+    in `failed`, and the exit code says so.
+    """
+    from casework.importers.archives import is_refusal
+
+    if outcome.status == "skipped" and is_refusal(outcome.reason):
+        outcome.status = "failed"
+
+
+SKIPPED_SHOWN = 10  # paths listed per reason in plain output; --json lists them all
+
+
+def _print_skipped(skipped: Sequence[tuple[str, str]]) -> None:
+    """Skipped files grouped by reason, most common first, with their paths."""
+    if not skipped:
+        return
+    groups: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        groups.setdefault(reason or "no reason given", []).append(path)
+    print("skipped:")
+    for reason, paths in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        print(f"  {visible_line(reason)}: {len(paths)} file{'s' if len(paths) != 1 else ''}")
+        for path in paths[:SKIPPED_SHOWN]:
+            print(f"    {visible_line(path)}")
+        if len(paths) > SKIPPED_SHOWN:
+            print(f"    … and {len(paths) - SKIPPED_SHOWN} more (--json lists them all)")
 
 
 def _limits(args: argparse.Namespace) -> ImportLimits:
