@@ -9,11 +9,12 @@ wrote most of the import's WAL. Here they are applied set-based for every
 passage above one watermark, `meta.fts_upto`, every few seconds of an import
 and at its end; a killed import leaves a backlog that the next one applies.
 
-Co-mention links keep no evidence rows: their evidence is exactly the passages
-that mention both entities (see `queries.co_mention_evidence`), so a link's
-weight is that number of passages. A passage naming more than
-MAX_PER_PASSAGE distinct entities (a distribution list, a table) links none
-of them: a list is not evidence that any two of its names belong together.
+Co-mention links live in `co_mentions` (a < b, weight) and keep no evidence
+rows: their evidence is exactly the passages that mention both entities (see
+`queries.co_mention_passages`), so a link's weight is that number of passages.
+A passage naming more than MAX_PER_PASSAGE distinct entities (a distribution
+list, a table) links none of them: a list is not evidence that any two of its
+names belong together.
 """
 
 from __future__ import annotations
@@ -91,9 +92,8 @@ def apply_pending(conn: sqlite3.Connection) -> tuple[int, set[int]]:
         (upto, top),
     )
     conn.execute(
-        "INSERT INTO links(a, b, relation, weight) SELECT a, b, 'co-mentioned', n FROM"
-        f" ({_PAIRS}) WHERE true ORDER BY a, b"
-        " ON CONFLICT(a, b, relation) DO UPDATE SET weight = weight + excluded.weight",
+        f"INSERT INTO co_mentions(a, b, weight) SELECT a, b, n FROM ({_PAIRS}) WHERE true"
+        " ORDER BY a, b ON CONFLICT(a, b) DO UPDATE SET weight = weight + excluded.weight",
         (upto, top),
     )
     conn.execute(
@@ -127,10 +127,11 @@ def withdraw_source(conn: sqlite3.Connection, source_id: int) -> set[int]:
         (source_id, upto),
     )
     conn.execute(
-        f"UPDATE links SET weight = weight - d.n FROM ({_SOURCE_PAIRS}) d"
-        " WHERE links.a = d.a AND links.b = d.b AND links.relation = 'co-mentioned'",
+        f"UPDATE co_mentions SET weight = weight - d.n FROM ({_SOURCE_PAIRS}) d"
+        " WHERE co_mentions.a = d.a AND co_mentions.b = d.b",
         (source_id, upto),
     )
+    conn.execute("DELETE FROM co_mentions WHERE weight <= 0")
     # Stated (typed) links count their evidence rows.
     conn.execute(
         "UPDATE links SET weight = weight - (SELECT count(*) FROM link_evidence le "
@@ -161,21 +162,16 @@ def recount(conn: sqlite3.Connection) -> None:
     )
     conn.execute(
         "UPDATE links SET weight = (SELECT count(*) FROM link_evidence le"
-        " WHERE le.link_id = links.id) WHERE relation != 'co-mentioned'"
+        " WHERE le.link_id = links.id)"
     )
     rebuild_co_mentions(conn, upto)
 
 
 def rebuild_co_mentions(conn: sqlite3.Connection, upto: int) -> None:
-    """Every co-mention weight again from the mentions of passages up to `upto`.
-
-    Links that still hold keep their ids; the others go.
-    """
-    conn.execute("UPDATE links SET weight = 0 WHERE relation = 'co-mentioned'")
+    """Every co-mention weight again from the mentions of passages up to `upto`."""
+    conn.execute("DELETE FROM co_mentions")
     conn.execute(
-        "INSERT INTO links(a, b, relation, weight) SELECT a, b, 'co-mentioned', n FROM"
-        f" ({_PAIRS}) WHERE true ORDER BY a, b"
-        " ON CONFLICT(a, b, relation) DO UPDATE SET weight = excluded.weight",
+        f"INSERT INTO co_mentions(a, b, weight) SELECT a, b, n FROM ({_PAIRS}) WHERE true"
+        " ORDER BY a, b",
         (0, upto),
     )
-    conn.execute("DELETE FROM links WHERE relation = 'co-mentioned' AND weight <= 0")

@@ -327,12 +327,14 @@ def entity_links(
 ) -> list[LinkSummary]:
     """Every link of an entity, heaviest first; with `evidence`, the passages behind each."""
     rows = conn.execute(
-        "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END AS other, e.name, e.kind,"
-        " l.relation, l.weight, l.b = ?1 AND l.a != ?1 FROM links l JOIN entities e ON e.id ="
-        " (CASE WHEN l.a = ?1 THEN l.b ELSE l.a END) WHERE l.a = ?1 OR l.b = ?1"
-        " ORDER BY l.weight DESC, e.name COLLATE NOCASE",
+        "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END, l.relation, l.weight,"
+        " l.b = ?1 AND l.a != ?1 FROM links l WHERE l.a = ?1 OR l.b = ?1"
+        " UNION ALL SELECT NULL, b, 'co-mentioned', weight, 0 FROM co_mentions WHERE a = ?1"
+        " UNION ALL SELECT NULL, a, 'co-mentioned', weight, 0 FROM co_mentions WHERE b = ?1",
         (entity_id,),
     ).fetchall()
+    names = entity_names(conn, sorted({r[1] for r in rows}))
+    rows.sort(key=lambda r: (-r[3], names.get(r[1], ("", ""))[0].casefold()))
     stated: dict[int, list[int]] = {}
     co: dict[int, list[int]] = {}
     if evidence:
@@ -342,13 +344,16 @@ def entity_links(
             (entity_id,),
         ):
             stated.setdefault(link_id, []).append(passage_id)
-        if any(r[4] == "co-mentioned" for r in rows):
+        if any(r[0] is None for r in rows):
             upto = derived.indexed_upto(conn)
             for other, passage_id in conn.execute(_CO_MENTIONED_WITH, (entity_id, upto)):
                 co.setdefault(other, []).append(passage_id)
     out = []
-    for link_id, other, name, kind, relation, weight, incoming in rows:
-        if relation == "co-mentioned":
+    for link_id, other, relation, weight, incoming in rows:
+        if other not in names:
+            continue
+        name, kind = names[other]
+        if link_id is None:
             passages = co.get(other, [])
         else:
             passages = stated.get(link_id, [])
@@ -502,7 +507,7 @@ def stats(conn: sqlite3.Connection) -> CaseStats:
         passages=one("SELECT count(*) FROM passages"),
         entities=one("SELECT count(*) FROM entities"),
         mentions=one("SELECT count(*) FROM mentions"),
-        links=one("SELECT count(*) FROM links"),
+        links=one("SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM co_mentions)"),
     )
 
 
@@ -522,18 +527,19 @@ def pending_passages(conn: sqlite3.Connection) -> int:
 
 
 def iter_links(conn: sqlite3.Connection) -> Iterator[tuple[int, int, str, int, list[int]]]:
-    """Every link as (a, b, relation, weight, evidence passage ids), in id order."""
+    """Every link as (a, b, relation, weight, evidence passage ids): typed ones, then
+    co-mentions."""
     for link_id, a, b, relation, weight in conn.execute(
         "SELECT id, a, b, relation, weight FROM links ORDER BY id"
     ).fetchall():
         yield a, b, relation, weight, _link_passages(conn, link_id, a, b, relation)
+    for a, b, weight in conn.execute("SELECT a, b, weight FROM co_mentions ORDER BY a, b"):
+        yield a, b, "co-mentioned", weight, co_mention_passages(conn, a, b)
 
 
 def _link_passages(
     conn: sqlite3.Connection, link_id: int, a: int, b: int, relation: str
 ) -> list[int]:
-    if relation == "co-mentioned":
-        return co_mention_passages(conn, a, b)
     return [
         r[0]
         for r in conn.execute(
@@ -576,7 +582,7 @@ class ExportEntity:
 class ExportLink:
     """One link, the kinds of its two ends, and where its evidence is."""
 
-    id: int
+    key: str  # stable within a case: "l<link id>" for a typed link, "c<a>-<b>" for a co-mention
     a: int
     b: int
     relation: str
@@ -643,30 +649,38 @@ def linked_targets(conn: sqlite3.Connection, relations: Sequence[str]) -> set[in
 def iter_export_links(
     conn: sqlite3.Connection, kinds: Sequence[str], *, co_mentions: bool = True, batch: int = 500
 ) -> Iterator[ExportLink]:
-    """Links between entities of these kinds in id order, each with its evidence.
-
-    Read in batches of ids, so no case is too big to hold in memory.
-    """
+    """Links between entities of these kinds, each with its evidence: typed links in id
+    order, then co-mentions by their two ends. Read in batches, so no case is too big."""
     marks = ",".join("?" * len(kinds))
-    sql = (
+    typed = (
         "SELECT l.id, l.a, l.b, l.relation, l.weight, ea.kind, eb.kind FROM links l"
         " JOIN entities ea ON ea.id = l.a JOIN entities eb ON eb.id = l.b"
-        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks}) AND l.id > ?"
+        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks}) AND l.id > ? ORDER BY l.id LIMIT ?"
     )
-    if not co_mentions:
-        sql += " AND l.relation != 'co-mentioned'"
-    sql += " ORDER BY l.id LIMIT ?"
     last = 0
-    while True:
-        rows = conn.execute(sql, (*kinds, *kinds, last, batch)).fetchall()
-        if not rows:
-            return
+    while rows := conn.execute(typed, (*kinds, *kinds, last, batch)).fetchall():
         for link_id, a, b, relation, weight, a_kind, b_kind in rows:
             passages = _link_passages(conn, link_id, a, b, relation)
             yield ExportLink(
-                link_id, a, b, relation, weight, a_kind, b_kind, _where(conn, passages)
+                f"l{link_id}", a, b, relation, weight, a_kind, b_kind, _where(conn, passages)
             )
         last = rows[-1][0]
+    if not co_mentions:
+        return
+    co = (
+        "SELECT c.a, c.b, c.weight, ea.kind, eb.kind FROM co_mentions c"
+        " JOIN entities ea ON ea.id = c.a JOIN entities eb ON eb.id = c.b"
+        f" WHERE ea.kind IN ({marks}) AND eb.kind IN ({marks}) AND (c.a, c.b) > (?, ?)"
+        " ORDER BY c.a, c.b LIMIT ?"
+    )
+    after = (0, 0)
+    while rows := conn.execute(co, (*kinds, *kinds, *after, batch)).fetchall():
+        for a, b, weight, a_kind, b_kind in rows:
+            passages = co_mention_passages(conn, a, b)
+            yield ExportLink(
+                f"c{a}-{b}", a, b, "co-mentioned", weight, a_kind, b_kind, _where(conn, passages)
+            )
+        after = (rows[-1][0], rows[-1][1])
 
 
 def _where(conn: sqlite3.Connection, passage_ids: list[int]) -> list[tuple[str, str]]:

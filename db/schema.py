@@ -168,18 +168,28 @@ END;
 """
 
 # Version 5: counts, co-mention links and the full-text index are derived in batches
-# (db/derived.py) above one watermark, `fts_upto`. Co-mention links keep no evidence
-# rows (their evidence is the passages that mention both entities, read through the
-# covering index mentions_passage), and a passage naming more than 20 entities links
-# none of them. Version 4 applied counts and links per document, so its backlog only
-# needs indexing; its co-mention links are rebuilt under the new rule.
+# (db/derived.py) above one watermark, `fts_upto`. Co-mentions move to a compact table
+# of their own, (a, b, weight) with a < b and no row id: a third of the size of a
+# `links` row with its two indexes, and no evidence rows (their evidence is the
+# passages that mention both entities, read through the covering index
+# mentions_passage). A passage naming more than 20 entities links none of them.
+# Version 4 applied counts and links per document, so its backlog only needs
+# indexing; its co-mentions are rebuilt under the new rule.
 _V5 = """
 INSERT INTO passages_fts(rowid, text) SELECT id, text FROM passages
 WHERE id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') ORDER BY id;
 UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM passages) WHERE key = 'fts_upto';
-DELETE FROM link_evidence WHERE link_id IN (SELECT id FROM links WHERE relation = 'co-mentioned');
+DELETE FROM links WHERE relation = 'co-mentioned';
 DROP INDEX mentions_passage;
 CREATE INDEX mentions_passage ON mentions(passage_id, entity_id);
+CREATE TABLE co_mentions (
+    a      INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    b      INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX co_mentions_b ON co_mentions(b, a);
 """
 
 

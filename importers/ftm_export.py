@@ -26,9 +26,10 @@ What is written (DESIGN.md section 4 has the user-facing summary):
   and every other relation ("arrested in", "supplier"), is an `UnknownLink`
   with the relation as its `role`; so is a co-mention (role "co-mentioned"),
   unless co-mentions are left out.
-- Ids are `casework-<case>-e<entity id>` and `casework-<case>-l<link id>`,
-  where <case> is a hash of the case file's creation time: the same case
-  exports the same ids every time, two cases do not share them.
+- Ids are `casework-<case>-e<entity id>`, `casework-<case>-l<link id>` for a
+  typed link and `casework-<case>-c<a>-<b>` for the co-mention of entities a
+  and b, where <case> is a hash of the case file's creation time: the same
+  case exports the same ids every time, two cases do not share them.
 - Each line carries a `casework` context key (FtM keeps unknown top-level keys
   and ignores them): the Casework kind and counts of an entity; the relation,
   weight and evidence locations (source title, passage) of a link.
@@ -200,7 +201,7 @@ def link_dict(link: queries.ExportLink, prefix: str) -> dict[str, Any]:
     if detail and edge.role_prop:
         props[edge.role_prop] = [detail]
     return {
-        "id": f"{prefix}-l{link.id}",
+        "id": f"{prefix}-{link.key}",
         "schema": edge.schema,
         "properties": props,
         "casework": {

@@ -43,6 +43,7 @@ def test_opening_twice_does_not_migrate_again(case_path: Path) -> None:
         "mentions",
         "links",
         "link_evidence",
+        "co_mentions",
         "passages_fts",
         "meta",
     } <= tables
@@ -183,7 +184,8 @@ def test_a_version_4_case_keeps_its_counts_and_rebuilds_co_mentions(case_path: P
     assert derived.pending(upgraded) == 0
     assert {h.id for h in queries.search(upgraded, "again", kind="passage")} == {2}
     assert upgraded.execute("SELECT count(*) FROM link_evidence").fetchone() == (0,)
-    assert upgraded.execute("SELECT id, weight FROM links").fetchall() == [(7, 2)]
+    assert upgraded.execute("SELECT count(*) FROM links").fetchone() == (0,)
+    assert upgraded.execute("SELECT a, b, weight FROM co_mentions").fetchall() == [(1, 2, 2)]
     assert [(e.name, e.mentions) for e in queries.list_entities(upgraded)] == [
         ("Claire Vasseur", 2),
         ("Henri Martel", 2),

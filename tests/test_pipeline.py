@@ -204,6 +204,7 @@ def _snapshot_counts(conn):
         conn.execute("SELECT id, mentions, sources FROM entities ORDER BY id").fetchall(),
         conn.execute("SELECT id, count FROM aliases ORDER BY id").fetchall(),
         conn.execute("SELECT id, weight FROM links ORDER BY id").fetchall(),
+        conn.execute("SELECT a, b, weight FROM co_mentions ORDER BY a, b").fetchall(),
     )
 
 

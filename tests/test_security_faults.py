@@ -133,6 +133,7 @@ def _counts(conn: sqlite3.Connection) -> tuple[list[tuple[object, ...]], ...]:
         conn.execute("SELECT id, name, mentions, sources FROM entities ORDER BY id").fetchall(),
         conn.execute("SELECT id, count FROM aliases ORDER BY id").fetchall(),
         conn.execute("SELECT a, b, relation, weight FROM links ORDER BY a, b").fetchall(),
+        conn.execute("SELECT a, b, weight FROM co_mentions ORDER BY a, b").fetchall(),
     )
 
 
@@ -161,7 +162,7 @@ def test_sigkill_while_counting_leaves_a_backlog_the_next_import_applies(tmp_pat
     applied = _counts(conn)
     assert queries.pending_passages(conn) == 0
     assert applied[0] and all(m == 30 and s == 6 for _, _, m, s in applied[0][:2])
-    assert [r[3] for r in applied[2] if r[2] == "co-mentioned"] == [30] * 6  # 4 entities, 30 ¶
+    assert [r[2] for r in applied[3]] == [30] * 6  # 4 entities: 6 pairs in all 30 ¶
     CaseWriter(conn).recount()
     assert _counts(conn) == applied
     for i in range(6):
