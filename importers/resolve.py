@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from casework.db.normalise import normalise_name
 from casework.importers.extract.base import Mention
@@ -52,6 +52,11 @@ _DEMONYM_COUNTRY = {
 _PETS = frozenset(
     frozenset((full, pet)) for full, pets in PET_NAMES.items() for pet in pets.split()
 )
+_PET_OF: dict[str, frozenset[str]] = {
+    name: frozenset(other for pair in _PETS if name in pair for other in pair if other != name)
+    for pair in _PETS
+    for name in pair
+}
 _STOP = frozenset(
     ["of", "for", "the", "and", "de", "du", "des", "la", "le", "l", "d", "in", "on", "at", "to"]
 )
@@ -85,6 +90,12 @@ class DocEntity:
             self.value = other.value
         if other.created_by == "import":
             self.created_by = "import"
+
+
+def _kept_apart(a: DocEntity, b: DocEntity) -> bool:
+    """Two records the source states (FtM ids, table rows, header parties) stay apart:
+    the source already decided they are two, so no spelling rule may join them."""
+    return a.created_by == "import" and b.created_by == "import"
 
 
 def tokens(norm: str) -> list[str]:
@@ -402,7 +413,8 @@ def _join_embassies(groups: list[DocEntity]) -> list[DocEntity]:
                 if t is not g
             }
             if len(targets) == 1:
-                next(iter(targets.values())).absorb(g, "nationality")
+                target = next(iter(targets.values()))
+                target.absorb(g, "nationality")
                 gone.add(id(g))
                 break
     return [g for g in groups if id(g) not in gone]
@@ -457,38 +469,30 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
     missing middle initial) join the one person they fit. Then a surname alone
     joins the latest person before it with that surname (or the first after it),
     and a given name alone the one person it starts. Ambiguous forms stay apart.
+
+    Candidates come from indexes on first and last name tokens (every rule keeps
+    both compatible), so a document of 100,000 records is not 10^10 comparisons.
     """
     people = [g for g in groups if g.kind == "person"]
     best = {id(g): _best_tokens(g) for g in people}
+    multi = [g for g in people if len(best[id(g)]) >= 2]
     gone: set[int] = set()
-    joined = {id(g): " ".join(best[id(g)]) for g in people if len(best[id(g)]) >= 2}
-    multi = [g for g in people if id(g) in joined]
-    for i, g in enumerate(multi):
-        if id(g) in gone:
-            continue
-        for h in multi[i + 1 :]:
-            if id(h) in gone:
-                continue
-            if g.created_by == h.created_by == "import":
-                continue  # two records the source keeps apart (FtM ids, table rows) stay apart
-            rule = person_rule(joined[id(g)], joined[id(h)])
-            if not rule or rule == "normalised":
-                continue
-            others = [
-                k
-                for k in multi
-                if k is not h
-                and k is not g
-                and id(k) not in gone
-                and person_rule(joined[id(k)], joined[id(h)])
-            ]
-            if others:
-                continue  # ambiguous: two people this could be
-            g.absorb(h, rule)
-            gone.add(id(h))
+    for g in _join_spellings(multi, [" ".join(best[id(g)]) for g in multi]):
+        gone.add(id(g))
     full = [g for g in multi if id(g) not in gone]
     for g in full:  # aliases gained above change the fullest form
         best[id(g)] = _best_tokens(g)
+    by_last: dict[str, list[DocEntity]] = {}
+    by_first: dict[str, list[DocEntity]] = {}
+    for g in full:
+        by_last.setdefault(best[id(g)][-1], []).append(g)
+        by_first.setdefault(best[id(g)][0], []).append(g)
+    # Per surname: every mention start of its full names, with the name's rank in `full`,
+    # sorted, so "the latest before" is one bisection. Kept up to date as names absorb.
+    rank = {id(g): i for i, g in enumerate(full)}
+    starts: dict[str, list[tuple[int, int]]] = {}
+    for last, fs in by_last.items():
+        starts[last] = sorted((m.start, rank[id(f)]) for f in fs for m in f.mentions)
     for g in people:
         toks = best[id(g)]
         if len(toks) != 1:
@@ -496,26 +500,149 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
         surname = toks[0]
         if len(surname) < 2:
             continue  # an initial alone ("H") stands for nobody in particular
-        matches = [f for f in full if best[id(f)][-1] == surname]
-        rule = "surname"
-        if not matches:
-            # "Henri" after "Henri M.": a given name alone, for the one person it starts.
-            matches = [f for f in full if best[id(f)][0] == surname]
-            rule = "given name"
-            if len(matches) != 1:
-                continue
         start = _first(g)
-        before = [f for f in matches if _first(f) < start]
-        if before:
-            # The person of that surname named most recently before this mention.
-            target = max(before, key=lambda f: max(m.start for m in f.mentions if m.start < start))
-        elif len(matches) == 1:
-            target = matches[0]
+        rule = "surname"
+        matches = by_last.get(surname)
+        if matches:
+            seen = starts[surname]
+            i = bisect.bisect_left(seen, (start, -1))
+            if i:
+                # The person of that surname named most recently before this mention
+                # (on a tie, the one named first in the document).
+                latest = seen[i - 1][0]
+                target = full[seen[bisect.bisect_left(seen, (latest, -1))][1]]
+            elif len(matches) == 1:
+                target = matches[0]
+            else:
+                continue
         else:
-            continue
+            # "Henri" after "Henri M.": a given name alone, for the one person it starts.
+            matches = by_first.get(surname)
+            if not matches or len(matches) != 1:
+                continue
+            target, rule = matches[0], "given name"
         target.absorb(g, rule)
         gone.add(id(g))
+        where = starts.get(best[id(target)][-1])
+        if where is not None:
+            for m in g.mentions:
+                bisect.insort(where, (m.start, rank[id(target)]))
     return [g for g in groups if id(g) not in gone]
+
+
+def _join_spellings(multi: list[DocEntity], joined: list[str]) -> list[DocEntity]:
+    """Compatible spellings join the one person they fit; returns the absorbed groups.
+
+    In document order, each name takes every later name compatible with it that
+    is compatible with nothing else still standing (ambiguity never merges).
+    """
+    # Pairs of two stated records are never needed: they never join, and a stated
+    # record never joins a name before it, since stated records come first. So only
+    # the names the extractor found (and any stated record after one) are probed.
+    probe: list[int] = []
+    for i, g in enumerate(multi):
+        if g.created_by != "import" or probe:
+            probe.append(i)
+    near = _compatible_names(joined, probe)
+    gone: set[int] = set()
+    out: list[DocEntity] = []
+    for i, g in enumerate(multi):
+        if i in gone:
+            continue
+        for j in sorted(k for k in near.get(i, {}) if k > i):
+            h = multi[j]
+            if j in gone or _kept_apart(g, h):
+                continue
+            rule = near[i][j]
+            if rule == "normalised":
+                continue
+            if any(k != i and k not in gone for k in near[j]):
+                continue  # ambiguous: two people this could be
+            g.absorb(h, rule)
+            gone.add(j)
+            out.append(h)
+    return out
+
+
+def _compatible_names(joined: list[str], probe: Sequence[int]) -> dict[int, dict[int, str]]:
+    """For each probed name, every other name `person_rule` finds compatible, both ways.
+
+    Every rule keeps the first and the last token compatible (equal, an initial, a
+    truncation, a pet name or a close spelling), so candidates are the names whose
+    first and last tokens are among those compatible with the probe's: looked up in
+    two small vocabularies instead of compared with every name.
+    """
+    near: dict[int, dict[int, str]] = {}
+    if not probe:
+        return near
+    toks = [j.split() for j in joined]
+    by_first: dict[str, list[int]] = {}
+    by_last: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        by_first.setdefault(t[0], []).append(i)
+        by_last.setdefault(t[-1], []).append(i)
+    firsts, lasts = _Vocabulary(by_first), _Vocabulary(by_last)
+    for i in probe:
+        fs, ls = firsts.compatible(toks[i][0]), lasts.compatible(toks[i][-1])
+        n_first = sum(len(by_first[x]) for x in fs)
+        n_last = sum(len(by_last[x]) for x in ls)
+        if n_last <= n_first:
+            cands = [j for x in ls for j in by_last[x] if toks[j][0] in fs]
+        else:
+            cands = [j for x in fs for j in by_first[x] if toks[j][-1] in ls]
+        mine = near.setdefault(i, {})
+        for j in cands:
+            if j == i or j in mine:
+                continue
+            rule = person_rule(joined[i], joined[j])
+            if rule:
+                mine[j] = rule
+                near.setdefault(j, {})[i] = rule
+    return near
+
+
+class _Vocabulary:
+    """Distinct name tokens, to find those one token may match under `person_rule`."""
+
+    def __init__(self, words: AbstractSet[str] | dict[str, list[int]]) -> None:
+        self.words = frozenset(words)
+        self.sorted = sorted(self.words)
+        self.by_head: dict[tuple[str, int], list[str]] = {}  # (first letter, length)
+        for w in self.sorted:
+            if len(w) >= 4:
+                self.by_head.setdefault((w[0], len(w)), []).append(w)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def compatible(self, x: str) -> frozenset[str]:
+        """A superset of the words y for which token x and y pass person_rule's test."""
+        got = self._cache.get(x)
+        if got is not None:
+            return got
+        out = {x, x[0]} & self.words
+        if len(x) == 1 or len(x) >= 3:
+            out.update(self._with_prefix(x))  # x an initial or a truncation of them
+        out.update(x[:k] for k in range(3, len(x)) if x[:k] in self.words)
+        out.update(p for p in _PET_OF.get(x, ()) if p in self.words)
+        if len(x) >= 4:
+            # ratio >= 85 needs the shorter at least 0.74 of the longer; the bounds
+            # (0.7, 1.5) and the cutoff 80 leave a margin, person_rule decides.
+            for n in range(max(4, len(x) * 7 // 10), len(x) * 3 // 2 + 2):
+                words = self.by_head.get((x[0], n))
+                if words:
+                    found = process.extract(
+                        x, words, scorer=fuzz.ratio, score_cutoff=80, limit=None
+                    )
+                    out.update(w for w, _, _ in found)
+        got = self._cache[x] = frozenset(out)
+        return got
+
+    def _with_prefix(self, x: str) -> list[str]:
+        i = bisect.bisect_left(self.sorted, x)
+        out = []
+        while i < len(self.sorted) and self.sorted[i].startswith(x):
+            out.append(self.sorted[i])
+            i += 1
+        return out
 
 
 def _best_tokens(g: DocEntity) -> list[str]:
