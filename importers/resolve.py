@@ -289,10 +289,10 @@ def _regroup_lone_names(groups: list[DocEntity]) -> list[DocEntity]:
     for g in groups:
         if g.kind == "person" and all(" " not in normalise_name(a) for a in g.rules):
             key = normalise_name(next(iter(g.rules)))
-            if key in seen:
+            if key in seen and not _kept_apart(seen[key], g):
                 seen[key].absorb(g, "normalised")
                 continue
-            seen[key] = g
+            seen.setdefault(key, g)
         out.append(g)
     return out
 
@@ -325,7 +325,7 @@ def _join_acronym_definitions(text: str, groups: list[DocEntity]) -> list[DocEnt
             continue
         full = _resolved(merged, by_id[g1])
         acro = _resolved(merged, by_id[g2])
-        if full is acro:
+        if full is acro or _kept_apart(full, acro):
             continue
         full.absorb(acro, "acronym")
         merged[id(acro)] = full
@@ -359,7 +359,7 @@ def _join_bracketed_names(text: str, groups: list[DocEntity]) -> list[DocEntity]
                     continue
                 names.append(inner)  # "(Département fédéral ..., DFJP)": DFJP is its acronym
                 other = _resolved(merged, by_id[g2])
-                if other is not full:
+                if other is not full and not _kept_apart(full, other):
                     rule = "acronym" if all(_ACRONYM.match(a) for a in other.rules) else "bracket"
                     full.absorb(other, rule)
                     merged[id(other)] = full
@@ -414,6 +414,8 @@ def _join_embassies(groups: list[DocEntity]) -> list[DocEntity]:
             }
             if len(targets) == 1:
                 target = next(iter(targets.values()))
+                if _kept_apart(target, g):
+                    continue
                 target.absorb(g, "nationality")
                 gone.add(id(g))
                 break
@@ -457,6 +459,8 @@ def _join_acronym_initials(groups: list[DocEntity]) -> list[DocEntity]:
         targets = {id(t): t for t in full_by_initials.get(key, []) if t is not g}
         if len(targets) == 1:
             target = next(iter(targets.values()))
+            if _kept_apart(target, g):
+                continue
             target.absorb(g, "acronym")
             gone.add(id(g))
     return [g for g in groups if id(g) not in gone]
@@ -468,7 +472,8 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
     First, compatible spellings of a name (initials, truncations, a pet name, a
     missing middle initial) join the one person they fit. Then a surname alone
     joins the latest person before it with that surname (or the first after it),
-    and a given name alone the one person it starts. Ambiguous forms stay apart.
+    and a given name alone the one person it starts. Ambiguous forms stay apart,
+    and so do two stated records.
 
     Candidates come from indexes on first and last name tokens (every rule keeps
     both compatible), so a document of 100,000 records is not 10^10 comparisons.
@@ -521,6 +526,8 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
             if not matches or len(matches) != 1:
                 continue
             target, rule = matches[0], "given name"
+        if _kept_apart(target, g):
+            continue
         target.absorb(g, rule)
         gone.add(id(g))
         where = starts.get(best[id(target)][-1])

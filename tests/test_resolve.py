@@ -6,6 +6,7 @@ from casework.db.normalise import normalise_name
 from casework.importers.extract.base import Mention
 from casework.importers.resolve import (
     CaseCandidate,
+    Stated,
     choose_name,
     match_in_case,
     org_rule,
@@ -377,3 +378,68 @@ def test_an_acronym_must_fit_the_name_it_defines(acronym: str, name: str, fits: 
     from casework.importers.resolve import acronym_fits
 
     assert acronym_fits(acronym, name) is fits
+
+
+# -- stated records stay apart ------------------------------------------------------------
+
+
+def stated_doc(*records: tuple[str, str]) -> tuple[str, list[Stated]]:
+    """A document of one paragraph per (kind, name) record, each a stated entity."""
+    text, stated = "", []
+    for kind, name in records:
+        if text:
+            text += "\n\n"
+        stated.append(Stated(kind, name, (), ((len(text), len(text) + len(name)),)))
+        text += name
+    return text, stated
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # nomenklatura-donations.ijson: two FtM Person records, merged by the surname rule
+        [("person", "Herr Prof. Dr. Hermann Schnabel"), ("person", "Herr Prof. Dr. Schnabel")],
+        [("person", "Hermann Schnabel"), ("person", "Hermann")],  # given name
+        [("person", "Fiona McCallum"), ("person", "F. McCallum")],  # initials
+        [("person", "Schnabel"), ("person", "Schnabel")],  # equal names, two records
+        [("organization", "Ministry of State Security"), ("organization", "MSS")],
+        [("organization", "Embassy of China"), ("organization", "Chinese embassy")],
+    ],
+)
+def test_two_stated_records_never_join(records: list[tuple[str, str]]) -> None:
+    text, stated = stated_doc(*records)
+    ents = resolve_document(text, [], stated)
+    assert [list(e.rules) for e in ents] == [[name] for _, name in records]
+
+
+def test_stated_acronym_and_bracketed_records_stay_apart() -> None:
+    text = "Directorate-General for External Security (DGSE)"
+    stated = [
+        Stated("organization", "Directorate-General for External Security", (), ((0, 41),)),
+        Stated("organization", "DGSE", (), ((43, 47),)),
+    ]
+    assert len(resolve_document(text, [], stated)) == 2
+    text = "Paris Criminal Court (Tribunal correctionnel de Paris)"
+    stated = [
+        Stated("organization", "Paris Criminal Court", (), ((0, 20),)),
+        Stated("organization", "Tribunal correctionnel de Paris", (), ((22, 53),)),
+    ]
+    assert len(resolve_document(text, [], stated)) == 2
+
+
+def test_an_extracted_mention_still_joins_a_stated_record() -> None:
+    text, stated = stated_doc(("person", "Hermann Schnabel"), ("person", "Anna Berg"))
+    text += "\n\nSchnabel paid. H. Schnabel signed. Hermann left."
+    mentions = [
+        m("Schnabel", text, "person", 1),
+        m("H. Schnabel", text, "person"),
+        m("Hermann", text, "person", 1),
+    ]
+    ents = resolve_document(text, mentions, stated)
+    assert len(ents) == 2
+    assert ents[0].rules == {
+        "Hermann Schnabel": "original",
+        "H. Schnabel": "initials",
+        "Schnabel": "surname",
+        "Hermann": "given name",
+    }

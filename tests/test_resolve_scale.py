@@ -76,6 +76,8 @@ def reference_join_people(groups: list[DocEntity]) -> list[DocEntity]:
             target = matches[0]
         else:
             continue
+        if _kept_apart(target, g):
+            continue
         target.absorb(g, rule)
         gone.add(id(g))
     return [g for g in groups if id(g) not in gone]
