@@ -239,3 +239,27 @@ async def test_palette_filters_results_by_kind(demo_db) -> None:
         rows = options(pilot.app, "#results")
         assert rows and all("  place" in r for r in rows)
         assert "place only" in str(pilot.app.screen.query_one("#results").border_title)
+
+
+def burst(pilot, *keys: tuple[str, str]) -> None:
+    """Keys that reach the app in one read, as a fast typist's or a paste over SSH do."""
+    from textual import events
+
+    for key, char in keys:
+        event = events.Key(key, char)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+
+
+async def test_keys_typed_right_after_slash_go_to_the_search_box(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "mcalum", "Fiona McCallum")
+        assert pilot.app.focused.id == "passages"
+        # q, o and g are explorer keys outside the box: none of them may act here
+        burst(pilot, ("slash", "/"), *[(c, c) for c in "queen go"])
+        await settle(pilot)
+        assert pilot.app.is_running
+        assert not isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.screen.query_one("#search").value == "queen go"
+        await pilot.press("end", "slash", "1")  # in the box, / is text (dates: 10/07)
+        assert pilot.app.screen.query_one("#search").value == "queen go/1"

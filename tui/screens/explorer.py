@@ -12,6 +12,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -80,6 +81,8 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#search"
 
     BINDINGS = [
+        # Priority: the app runs it before routing the keys queued behind it, so
+        # "/queen" typed fast lands in the box instead of quitting on the "q".
         Binding(
             "slash",
             "focus_search",
@@ -87,6 +90,7 @@ class ExplorerScreen(Screen[None]):
             key_display="/",
             id="casework.search",
             tooltip="Type to search entities and passages",
+            priority=True,
         ),
         Binding(
             "g",
@@ -340,11 +344,15 @@ class ExplorerScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", SearchBox).focus()
+        box = self.query_one("#search", SearchBox)
+        if self.focused is box:
+            raise SkipAction()  # a "/" typed in the box is text
+        # At once, not `focus()` (which waits its turn in the queue, behind those keys).
+        self.set_focus(box)
 
     def action_leave_search(self) -> None:
         if self.focused is self.query_one("#search"):
-            self.query_one("#results", CaseList).focus()
+            self.set_focus(self.query_one("#results", CaseList))
 
     def action_back(self) -> None:
         self._remember()
