@@ -71,6 +71,9 @@ def test_hostile_folder_imports_and_is_explored_in_tmux_without_any_effect(
         wait_for("╭─ Results", timeout=60)
         time.sleep(0.5)
         keys("payload", literal=True)
+        # The first result's preview (record panes) can show payloads before the
+        # search answers: wait for the results title with a count ("Results 14").
+        wait_for("╭─ Results ")
         shown = wait_for("Payload title: before")
         assert "␛]0;pwned␇ after" in shown and "CONEX\\x9b2J after" in shown
         keys("Enter")

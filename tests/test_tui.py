@@ -263,3 +263,24 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(demo_db) -> Non
         assert pilot.app.screen.query_one("#search").value == "queen go"
         await pilot.press("end", "slash", "1")  # in the box, / is text (dates: 10/07)
         assert pilot.app.screen.query_one("#search").value == "queen go/1"
+
+
+async def test_highlighting_a_result_previews_it_without_a_history_step(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert header(pilot.app).startswith("Henri M.  person")  # the first result
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert header(pilot.app).startswith(options(pilot.app, "#results")[1].split("  ")[0])
+        assert len(pilot.app.explorer.history) == 0
+        await open_entity(pilot, "mcalum", "Fiona McCallum")
+        await search(pilot, "younger alex")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert header(pilot.app).startswith("Alexandra Younger")  # previewed, not visited
+        await pilot.press("alt+left")  # back to the record we were on, not the one before it
+        await settle(pilot)
+        assert header(pilot.app).startswith("Fiona McCallum")

@@ -274,8 +274,16 @@ class ExplorerScreen(Screen[None]):
 
     @work(exclusive=True, group="record", exit_on_error=False)
     async def load_record(
-        self, kind: str, record_id: int, *, focus: str | None = None, row: int | None = None
+        self,
+        kind: str,
+        record_id: int,
+        *,
+        focus: str | None = None,
+        row: int | None = None,
+        delay: float = 0.0,
     ) -> None:
+        if delay:
+            await asyncio.sleep(delay)  # a newer highlight or visit cancels us here
         reader = self.case.reader
         try:
             if kind == "entity":
@@ -355,6 +363,17 @@ class ExplorerScreen(Screen[None]):
             self.set_focus(self.query_one("#results", CaseList))
 
     def action_back(self) -> None:
+        current = self.history.current
+        shown = (self.record.kind, self.record.id) if self.record else None
+        if current and shown and shown != (current.kind, current.id):
+            # A previewed result is not a step in history: back returns to the record it hid.
+            self.load_record(
+                current.kind,
+                current.id,
+                focus=f"#{current.pane}" if current.pane else None,
+                row=current.row,
+            )
+            return
         self._remember()
         target = self.history.back()
         if target is None:
