@@ -284,3 +284,21 @@ async def test_highlighting_a_result_previews_it_without_a_history_step(demo_db)
         await pilot.press("alt+left")  # back to the record we were on, not the one before it
         await settle(pilot)
         assert header(pilot.app).startswith("Fiona McCallum")
+
+
+async def test_back_restores_the_selection_after_leaving_through_the_search_box(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        assert pilot.app.focused.id == "passages"
+        await pilot.press("down", "down", "down")
+        await search(pilot, "brazzav")  # / then type: a preview replaces the panes
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Brazzaville  place")
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert header(pilot.app).startswith("Pierre-Marie H.  person")
+        assert pilot.app.focused.id == "passages"
+        assert pilot.app.screen.query_one("#passages", CaseList).highlighted == 3

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -45,6 +46,7 @@ SEARCH_LIMIT = 50
 DEBOUNCE = 0.01
 PREVIEW_DELAY = 0.12  # a highlight must rest this long before its record loads
 PAGE = 60  # options put in a list at a time; more are added as the highlight nears the end
+PANES = ("links", "passages")  # the panes whose row history restores
 
 
 def hit_prompt(hit: SearchHit) -> Content:
@@ -125,6 +127,7 @@ class ExplorerScreen(Screen[None]):
         self.record: RecordData | None = None
         self.kind_filter: str | None = None
         self._query = ""
+        self._last_pane: str | None = None
 
     @property
     def case(self) -> CaseworkApp:
@@ -261,16 +264,25 @@ class ExplorerScreen(Screen[None]):
         focus = "#passages" if kind == "entity" else "#links"
         self.load_record(kind, record_id, focus=focus)
 
+    def watch_focused(self, old: Widget | None, new: Widget | None) -> None:
+        if isinstance(old, CaseList) and old.id in PANES:
+            self._last_pane = old.id  # where to come back to after the search box
+
     def _remember(self) -> None:
+        """Save the pane and row of the record shown, if it is history's current one.
+
+        A preview is not in history: the record it replaces was saved when it did.
+        """
+        current = self.history.current
+        if self.record is None or current is None:
+            return
+        if (self.record.kind, self.record.id) != (current.kind, current.id):
+            return
         focused = self.focused
-        if (
-            focused is not None
-            and focused.id in ("links", "passages")
-            and isinstance(focused, CaseList)
-        ):
-            self.history.remember(focused.id, focused.highlighted)
-        else:
-            self.history.remember(None, None)
+        pane = focused.id if isinstance(focused, CaseList) and focused.id in PANES else None
+        pane = pane or self._last_pane
+        row = self.query_one(f"#{pane}", CaseList).highlighted if pane else None
+        self.history.remember(pane, row)
 
     @work(exclusive=True, group="record", exit_on_error=False)
     async def load_record(
@@ -309,7 +321,9 @@ class ExplorerScreen(Screen[None]):
             widget.focus()
 
     def show_record(self, data: RecordData) -> None:
+        self._remember()
         self.record = data
+        self._last_pane = None
         header = self.query_one("#record-header", Static)
         header.update(data.header)
         header.border_title = "Entity" if data.kind == "entity" else "Passage"
