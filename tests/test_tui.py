@@ -10,6 +10,7 @@ from tui_helpers import header, make_app, open_entity, options, search, settle
 from casework.db import queries
 from casework.db.connection import open_case
 from casework.tui.screens.document import DocumentScreen
+from casework.tui.screens.explorer import ExplorerScreen
 from casework.tui.screens.help import HelpScreen
 from casework.tui.widgets.lists import CaseList
 
@@ -302,3 +303,33 @@ async def test_back_restores_the_selection_after_leaving_through_the_search_box(
         assert header(pilot.app).startswith("Pierre-Marie H.  person")
         assert pilot.app.focused.id == "passages"
         assert pilot.app.screen.query_one("#passages", CaseList).highlighted == 3
+
+
+async def test_keys_typed_right_after_g_filter_the_link_picker(demo_db) -> None:
+    from casework.tui.screens.link_picker import LinkPicker
+
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "henri m", "Henri M.")
+        # o would open the source, q quit, if they reached the explorer's panes
+        burst(pilot, ("g", "g"), *[(c, c) for c in "brazzo"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LinkPicker)
+        assert pilot.app.screen.query_one("#picker-input").value == "brazzo"
+        assert options(pilot.app, "#picker-list")[0].startswith("Brazzaville")
+        await pilot.press("escape")
+        await search(pilot, "")
+        await pilot.press("g")  # in the search box, g is text
+        assert isinstance(pilot.app.screen, ExplorerScreen)
+        assert pilot.app.screen.query_one("#search").value == "g"
+
+
+async def test_j_and_k_still_move_in_the_link_picker_list(demo_db) -> None:
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "henri m", "Henri M.")
+        await pilot.press("g")
+        await settle(pilot)
+        listing = pilot.app.screen.query_one("#picker-list", CaseList)
+        listing.focus()
+        await pilot.press("j", "j")
+        assert listing.highlighted == 2
+        assert pilot.app.screen.query_one("#picker-input").value == ""

@@ -100,6 +100,7 @@ class ExplorerScreen(Screen[None]):
             "Go to link",
             id="casework.go",
             tooltip="Fuzzy picker over the current record's links",
+            priority=True,  # as "/": the filter typed right after it goes to the picker
         ),
         Binding("alt+left", "back", "Back", key_display="alt+←", id="casework.back"),
         Binding(
@@ -415,6 +416,8 @@ class ExplorerScreen(Screen[None]):
     def action_go_link(self) -> None:
         from casework.tui.screens.link_picker import LinkPicker
 
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a "g" typed in the search box is text
         if self.record is None or not self.record.links:
             self.notify("This record has no links.", timeout=2)
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapidfuzz import fuzz
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,6 +36,19 @@ class LinkPicker(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self._show("")
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed with the `g` reach the screen itself, before the box has focus: type them.
+
+        A printable key from the box never gets here (Input stops it); one from the
+        list is left to the list's keys (j, k).
+        """
+        if event.is_printable and event.character and not isinstance(self.focused, CaseList):
+            event.stop()
+            event.prevent_default()
+            box = self.query_one("#picker-input", SearchBox)
+            self.set_focus(box)
+            box.insert_text_at_cursor(event.character)
 
     def _show(self, text: str) -> None:
         query = fold(text.strip())
