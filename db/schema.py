@@ -174,7 +174,9 @@ END;
 # passages that mention both entities, read through the covering index
 # mentions_passage). A passage naming more than 20 entities links none of them.
 # Version 4 applied counts and links per document, so its backlog only needs
-# indexing; its co-mentions are rebuilt under the new rule.
+# indexing; its co-mentions are rebuilt under the new rule. The aliases' norm and
+# last-token indexes go: the importer matches names in memory (db/writer.py), and
+# no query reads aliases by them.
 _V5 = """
 INSERT INTO passages_fts(rowid, text) SELECT id, text FROM passages
 WHERE id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') ORDER BY id;
@@ -190,6 +192,8 @@ CREATE TABLE co_mentions (
     CHECK (a < b)
 ) WITHOUT ROWID;
 CREATE INDEX co_mentions_b ON co_mentions(b, a);
+DROP INDEX aliases_norm;
+DROP INDEX aliases_last;
 """
 
 
