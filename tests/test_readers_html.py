@@ -173,3 +173,32 @@ def test_unclosed_tags_stay_linear() -> None:
     r = read_html(b"<p>start</p>" + b"<a " * 100_000, name="slow.html")
     assert time.perf_counter() - start < 5
     assert r.text.startswith("start\n\n<a <a ")
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE html [ <!ENTITY x "y"> ]>',
+        '<!DOCTYPE html [\n  <!ENTITY gt2 "a > b">\n  <!-- a > in a comment -->\n'
+        "  <!ATTLIST p id ID #IMPLIED>\n]>",
+        '<!DOCTYPE html SYSTEM "odd>name.dtd">',
+        "<!doctype html PUBLIC '-//W3C//DTD XHTML 1.0 Strict//EN' 'x.dtd' [ <!ENTITY a 'b'> ]>",
+    ],
+)
+def test_doctype_internal_subset_and_literals_are_not_text(doctype: str) -> None:
+    doc = html_to_text(doctype + "<html><body><p>Hello Paris.</p></body></html>")
+    assert doc.text == "Hello Paris."
+
+
+def test_unterminated_doctype_subset_hides_nothing() -> None:
+    assert html_to_text('<!DOCTYPE html [ <!ENTITY x "y"> <p>Hello Paris.</p>').text == (
+        "Hello Paris."
+    )
+    assert html_to_text('<!DOCTYPE html "open><p>Hello Paris.</p>').text == "Hello Paris."
+
+
+def test_many_unclosed_doctypes_stay_linear() -> None:
+    start = time.perf_counter()
+    doc = html_to_text("<!DOCTYPE [>" * 50_000 + "<p>end</p>")
+    assert time.perf_counter() - start < 5
+    assert doc.text == "end"

@@ -260,6 +260,7 @@ class _Extractor(HTMLParser):
         self.times: list[tuple[bool, str]] = []  # (marked as publication date, datetime)
         self.lang: str | None = None
         self.canonical: str | None = None
+        self._doctype_seen = False
 
     # Start and end tags --------------------------------------------------
 
@@ -347,6 +348,22 @@ class _Extractor(HTMLParser):
         if data.startswith("CDATA["):  # XHTML CDATA sections are text
             self.handle_data(data[6:])
 
+    def parse_html_declaration(self, i: int) -> int:
+        """A doctype ends at its own `>`, not at one in a quoted id or its internal subset.
+
+        The stdlib stops at the first `>`, so `<!DOCTYPE html [<!ENTITY x "y">]>`
+        left ` ]>` in the text. An unterminated subset falls back to that, so
+        it cannot hide the rest of the page. Only the first doctype is scanned so:
+        each scan may run to the end of the page, and a page of thousands of
+        unclosed doctypes must stay linear.
+        """
+        if not self._doctype_seen and self.rawdata[i : i + 9].lower() == "<!doctype":
+            self._doctype_seen = True
+            end = _doctype_end(self.rawdata, i + 9)
+            if end > 0:
+                return end
+        return super().parse_html_declaration(i)
+
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         """`<![foo ...]>` that the stdlib refuses with AssertionError: skip as a comment."""
         try:
@@ -364,6 +381,39 @@ class _Extractor(HTMLParser):
             content = a["datetime"]
         if key and content and key not in self.meta:
             self.meta[key] = content.strip()
+
+
+_DOCTYPE_STOP = re.compile(r"""["'\[\]>]|<!--""")
+
+
+def _doctype_end(raw: str, j: int) -> int:
+    """Index past the `>` closing a doctype whose body starts at `j`, or -1 if none.
+
+    Quoted literals and comments are skipped whole and `[...]` (the internal
+    subset) is passed over; each step jumps with a regex, so this stays linear.
+    """
+    subset = False
+    while True:
+        m = _DOCTYPE_STOP.search(raw, j)
+        if m is None:
+            return -1
+        token, j = m.group(), m.end()
+        if token in ("'", '"'):
+            close = raw.find(token, j)
+            if close < 0:
+                return -1
+            j = close + 1
+        elif token == "<!--":
+            close = raw.find("-->", j)
+            if close < 0:
+                return -1
+            j = close + 3
+        elif token == "[":
+            subset = True
+        elif token == "]":
+            subset = False
+        elif not subset:  # ">"
+            return j
 
 
 def _display_none(style: str) -> bool:
