@@ -216,3 +216,132 @@ def _display_name(part: str, offset: int) -> tuple[str | None, tuple[int, int] |
     if "," in core:
         return None, None
     return core, span
+
+
+# -- the first message: its subject and date, for a title and a published date ----------
+
+HEAD_SCAN = 20_000  # characters: the first message's header is near the top
+# A header line as OCR leaves it: "Subject: Iran", "Subject; Iran", or in a column layout
+# whose colon was lost, "Subject      Iran" (two spaces at least, so prose never reads so).
+# OCR may leave a speck before the field (". Sent:"); a memo says "For:" and "Re:".
+_HEAD_FIELD = re.compile(
+    r"^[ \t>.,'*•·]*(?:(From|To|Cc|Bcc|Sent|Date|Subject|Re|For)[ \t]*[:;][ \t]*"
+    r"|(From|To|Cc|Bcc|Sent|Date|Subject)(?:[ \t]{2,}|\t)(?=\S))(.*)$",
+    re.M | re.I,
+)
+# A subject that is only "Re:" or "Fw:" once its redacted words are gone names nothing.
+_BARE_SUBJECT = re.compile(r"^(?:(?:re|fw|fwd)\b[ \t]*[:;]?[ \t]*)+$", re.I)
+_CODE = r"(?:B\d|1\.4\([A-H]\))"  # a FOIA exemption code: B6, 1.4(D)
+# A redaction code closing a value ("Iran        B6", "... PM B6", "B1,1.4(B),1.4(D)").
+_REDACTION_TAIL = re.compile(rf"(?:^|[ \t]+){_CODE}(?:[ \t]*[,;]?[ \t]*{_CODE})*[ \t]*$")
+# A release or classification mark printed in a column on a line of text: "Talking Points
+# RELEASE IN FULL", "Fw: Update      Classified by DAS, A/GIS, DoS on 12/31/2015 - Class:".
+_MARK_TAIL = re.compile(
+    r"[ \t]{2,}(?:[—–-][ \t]*)?"
+    rf"(?:\[?RELEASE\b|(?i:classified[ \t]by|class:|reason:|declassify)|(?:{_CODE}|[ \t,;])+$).*$"
+)
+_GLUED_TIME = re.compile(r"\b((?:19|20)\d\d)(?=\d{1,2}:\d\d)")  # "20093:31 AM" (OCR)
+# Lines a release adds to every page: never a document's title.
+_BANNER = re.compile(
+    r"^(?:"
+    # "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765907 ..."
+    r".*\b(?i:case|doc)[ \t]?(?i:no)\.?[ \t]*[A-Z]{0,2}-?\d.*"
+    r"|UNCLASSIFIED\b.*"
+    r"|(?:TOP[ \t]SECRET|SECRET|CONFIDENTIAL|SENSITIVE[ \t]BUT[ \t]UNCLASSIFIED|SBU)"
+    r"(?:/+[\w/ ]+)?(?:[ \t]*(?:[—–-]|\().*)?"
+    r"|(?i:classified[ \t]by|declassify[ \t]on|reason:[ \t]*1\.4)\b.*"
+    r"|(?i:class(?:ification)?)[ \t]*:.*"
+    r"|RELEASE(?:[ \t]+IN)?(?:[ \t]+(?:FULL|PART)\b.*)?"
+    rf"|(?:IN[ \t]+)?(?:FULL|PART)(?:[ \t]+(?:{_CODE}|[ \t,;])+)?"  # "RELEASE IN" / "PART B6"
+    rf"|(?:{_CODE}|[ \t,;])+"  # redaction codes alone: "B6", "B1,1.4(B),1.4(D)"
+    r"|\d{1,4}"  # a page number
+    r"|Date:[ \t]*\d\d/\d\d/\d{4}.*"  # the banner's release date, split off by OCR
+    r")$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHead:
+    """The first message's header block: what a title and a published date come from."""
+
+    subject: str | None
+    sent: str | None  # the Sent (else Date) value as written
+    start: int  # the block's span in the text
+    end: int
+
+
+def first_message(text: str) -> MessageHead | None:
+    """The first run of header lines with a From or Subject line and another field.
+
+    A release puts a banner and release marks above the message, so the block
+    is looked for in the first HEAD_SCAN characters, not on the first line.
+    """
+    head = text[:HEAD_SCAN]
+    block: list[re.Match[str]] = []
+    last_line = -10
+    line, counted_to = 0, 0
+    for m in _HEAD_FIELD.finditer(head):
+        line += head.count("\n", counted_to, m.start())
+        counted_to = m.start()
+        if block and line - last_line > MAX_BLOCK_GAP + 1:
+            found = _message_head(block)
+            if found is not None:
+                return found
+            block = []
+        block.append(m)
+        last_line = line
+    return _message_head(block) if block else None
+
+
+def _message_head(block: list[re.Match[str]]) -> MessageHead | None:
+    fields: dict[str, str] = {}
+    for m in block:
+        fields.setdefault((m.group(1) or m.group(2)).lower(), m.group(3))
+    if len(block) < 2 or not fields.keys() & {"from", "subject"}:
+        return None
+    subject = _value(fields.get("subject")) or _value(fields.get("re"))
+    if subject and _BARE_SUBJECT.match(subject):
+        subject = None
+    sent = _value(fields.get("sent")) or _value(fields.get("date"))
+    return MessageHead(subject, sent, block[0].start(), block[-1].end())
+
+
+def _value(raw: str | None) -> str | None:
+    """A header value without its redaction code; None when nothing else is left."""
+    if raw is None:
+        return None
+    value = _REDACTION_TAIL.sub("", strip_marks(raw)).strip()
+    return value or None
+
+
+def sent_date(value: str | None) -> str | None:
+    """A Sent/Date header value as an ISO day (YYYY-MM-DD), or None.
+
+    Read by the date extractor's own rules, after undoing what OCR does to
+    these lines ("December 4,2009", "December 4, 20093:31 AM"). A month or a
+    year alone is not a date a message was sent.
+    """
+    from casework.importers.extract.dates import find_dates
+
+    if not value:
+        return None
+    cleaned = _GLUED_TIME.sub(r"\1 ", re.sub(r",(?=\d)", ", ", " ".join(value.split())))
+    for _, _, iso in find_dates(cleaned):
+        if len(iso) == 10 and iso[4] == "-":
+            return iso
+    return None
+
+
+def is_banner(line: str) -> bool:
+    """A release's page banner or mark (classification, case and doc numbers, B6)."""
+    return _BANNER.match(line.strip().lstrip("—–-•▪[(* \t")) is not None
+
+
+def is_header_line(line: str) -> bool:
+    """A header line (From:, Sent:, Subject...), as `first_message` reads them."""
+    return _HEAD_FIELD.match(line) is not None
+
+
+def strip_marks(line: str) -> str:
+    """The line without a release mark or exemption code printed in a column beside it."""
+    return _MARK_TAIL.sub("", line)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from casework.importers.headers import header_parties, parse_parties
+from casework.importers.headers import (
+    first_message,
+    header_parties,
+    is_banner,
+    parse_parties,
+    sent_date,
+    strip_marks,
+)
 
 FOIA = """      UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05758398
 
@@ -157,3 +164,108 @@ def test_a_big_mailbox_of_headers_is_parsed_in_linear_time() -> None:
     assert time.perf_counter() - started < 5
     assert len(spans) == 3 * 20_000
     assert {r.relation for r in relations} == {"wrote to", "uses address"}
+
+
+# -- the first message's subject and date -----------------------------------------------
+
+
+def test_first_message_is_the_top_block_not_the_quoted_one() -> None:
+    head = first_message(FOIA)
+    assert head is not None
+    assert head.subject == "Re: Note for Secretary"
+    assert head.sent == "Monday, April 13, 2009 11:09 AM"
+    assert FOIA[head.start :].startswith("From:")
+
+
+def test_ocr_headers_without_colons_and_with_redaction_codes() -> None:
+    text = (
+        "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05000001 "
+        "Date: 08/31/2015\n\n          RELEASE IN PART B6\n\n"
+        "From:                    Sullivan, Jacob J <SullivanJJ@state.gov>\n"
+        ". Sent                   Friday, December 4, 20093:31 AM          B6\n"
+        "To:\n"
+        "Subject                  Iran                                      B6\n\n"
+        "The EU meets in the coming days.\n"
+    )
+    head = first_message(text)
+    assert head is not None
+    assert head.subject == "Iran"
+    assert sent_date(head.sent) == "2009-12-04"
+
+
+def test_a_memo_names_itself_in_re_and_a_bare_reply_names_nothing() -> None:
+    memo = "CONFIDENTIAL\n\n  For: Hillary\n  From: Sid\n  Re: Libya security\n\nSOURCE: x\n"
+    head = first_message(memo)
+    assert head is not None and head.subject == "Libya security" and head.sent is None
+    reply = "From: Russo, Robert V\nSent: Monday, January 16, 2012 1:09 PM\nSubject:   Re:   B6\n"
+    head = first_message(reply)
+    assert head is not None and head.subject is None
+
+
+def test_prose_is_not_a_header_block() -> None:
+    assert first_message("Subject to approval, the plan goes ahead.\nTo be decided.\n") is None
+    assert first_message("From the start we knew.\nDate night was Friday.\n") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("Monday, April 13, 2009 11:09 AM", "2009-04-13"),
+        ("Wednesday, August 08, 2012 11:57 AM", "2012-08-08"),
+        ("Friday, December 4,2009 3:31 AM", "2009-12-04"),
+        ("Sunday, May 1, 201112:36 PM", "2011-05-01"),
+        ("19/10/2012 07:36 PM", "2012-10-19"),
+        ("Mon, 13 Jul 2020 18:30:00 +0200", "2020-07-13"),
+        ("Monday, Se•tember 21, 2009 8:19 AM", None),  # OCR lost the month
+        ("December 2009", None),  # a month is not the day a message was sent
+        ("", None),
+        (None, None),
+    ],
+)
+def test_sent_date(value: str | None, iso: str | None) -> None:
+    assert sent_date(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("line", "banner"),
+    [
+        ("UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765907", True),
+        ("U.S. Department of State Case No. F-2014-20439 Doc No. C05765907 Date: 08/31/2015", True),
+        ("RELEASE IN FULL", True),
+        ("RELEASE IN PART B5", True),
+        ("RELEASE", True),
+        ("PART B6", True),
+        ("B1,1.4(B),1.4(D)", True),
+        ("CONFIDENTIAL", True),
+        ("SENSITIVE BUT UNCLASSIFIED/FOR OFFICIAL USE ONLY", True),
+        ("Classified by DAS, A/GIS, DoS on 08/27/2015 — Class: CONFIDENTIAL", True),
+        ("Date: 08/31/2015", True),
+        ("2", True),
+        ("Fw: Karzai Press Conference (UNCLASSIFIED)", False),
+        ("In case no one calls, go ahead.", False),
+        ("SECRET DEALS IN PARIS", False),
+        ("PART ONE: the arrest", False),
+        ("Unclassified documents show the plan", False),
+    ],
+)
+def test_is_banner(line: str, banner: bool) -> None:
+    assert is_banner(line) is banner
+
+
+@pytest.mark.parametrize(
+    ("line", "stripped"),
+    [
+        ("Talking Points                      RELEASE IN FULL", "Talking Points"),
+        ("Beyond the Earthquake:     [RELEASE IN PART B6", "Beyond the Earthquake:"),
+        ("Fw: Update      Classified by DAS, A/GIS, DoS on 12/31/2015 - Class:", "Fw: Update"),
+        (
+            "Fw: Israel readout          — Class: CONFIDENTIAL — Reason: 1.4(B),",
+            "Fw: Israel readout",
+        ),
+        ("Iran                              B6", "Iran"),
+        ("Release the hostages now", "Release the hostages now"),
+        ("Plan B6 is ready", "Plan B6 is ready"),
+    ],
+)
+def test_strip_marks_takes_a_column_mark_off_a_line(line: str, stripped: str) -> None:
+    assert strip_marks(line) == stripped

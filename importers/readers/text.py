@@ -7,6 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
+from casework.importers import headers  # a module, not names: headers imports readers too
 from casework.importers.readers.base import ReadError, ReadResult
 
 _BOMS = (
@@ -92,37 +93,55 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-_SUBJECT = re.compile(r"^\s*Subject:[ \t]*(\S.*)$", re.MULTILINE | re.IGNORECASE)
-_HEADER = re.compile(r"^\s*(From|To|Sent|Date|Cc|Subject):", re.IGNORECASE)
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_SEPARATOR = re.compile(r"^[-_ ]*(?:original message|forwarded message)[-_ ]*$", re.I)
 
 
-def _first_line_title(text: str) -> str | None:
-    """The first line, or for an e-mail saved as text its Subject."""
-    head = text[:4000]
-    if sum(1 for line in head.splitlines()[:40] if _HEADER.match(line)) >= 2:
-        subject = _SUBJECT.search(head)
-        if subject:
-            return subject.group(1).strip()[:200]
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:200]
-    return None
+def _title_and_date(text: str) -> tuple[str | None, str | None]:
+    """(title, published): an e-mail's Subject and Sent date, else the first real line.
+
+    E-mails saved as text and OCR'd releases (the FOIA corpus) open with a page
+    banner ("UNCLASSIFIED U.S. Department of State Case No. ...") above the
+    message's headers: the Subject names the document, the first message's
+    Sent (or Date) header says when it was written. Without a Subject, the
+    title is the first line that is neither a banner nor a header line.
+    """
+    head = headers.first_message(text)
+    published = headers.sent_date(head.sent) if head else None
+    if head and head.subject:
+        return _one_line(head.subject), published
+    for m in _LINE.finditer(text, 0, headers.HEAD_SCAN):
+        if head and (head.start <= m.start() < head.end or headers.is_header_line(m.group())):
+            continue  # an e-mail's headers, its own or a quoted message's, are not its title
+        line = headers.strip_marks(m.group()).strip().lstrip("#").strip()
+        if line and not headers.is_banner(line) and not _SEPARATOR.match(line):
+            return _one_line(line), published
+    return None, published
+
+
+def _one_line(title: str) -> str:
+    """Spaces collapsed (OCR's column gaps: "Fw:      Proposal"), at most 200 characters."""
+    return " ".join(title.split())[:200]
 
 
 def read_text(data: bytes, *, name: str) -> ReadResult:
     if not data.startswith(tuple(b for b, _ in _BOMS)) and _looks_binary(data[:8192]):
-        enc = _utf16_without_bom(data)
-        if enc is None:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
             raise ReadError("binary data, not text")
-        text = data.decode(enc, errors="replace")
-        return ReadResult(text=text, format="text", title=_first_line_title(text), encoding=enc)
-    text, encoding = decode(data)
-    return ReadResult(text=text, format="text", title=_first_line_title(text), encoding=encoding)
+        text = data.decode(encoding, errors="replace")
+    else:
+        text, encoding = decode(data)
+    title, published = _title_and_date(text)
+    return ReadResult(text=text, format="text", title=title, encoding=encoding, published=published)
 
 
 def read_markdown(data: bytes, *, name: str) -> ReadResult:
     text, encoding = decode(data)
+    title, published = _title_and_date(text)
     heading = _MD_HEADING.search(text)
-    title = heading.group(1)[:200] if heading else _first_line_title(text)
-    return ReadResult(text=text, format="markdown", title=title, encoding=encoding)
+    if heading:
+        title = heading.group(1)[:200]
+    return ReadResult(
+        text=text, format="markdown", title=title, encoding=encoding, published=published
+    )
