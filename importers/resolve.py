@@ -23,7 +23,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -127,7 +127,10 @@ def person_rule(a: str, b: str) -> str | None:
 
     Token by token: equal, an initial of the other ("f" / "fiona"), or a
     truncation of at least three letters ("mar" / "marie"). Given names that
-    are both spelled out and differ keep two people apart.
+    are both spelled out and differ keep two people apart. A surname initial
+    ("Jacob J") never meets a given-name initial ("J Jeffrey"): each side would
+    spell out what the other abbreviates, and "J" after a given name is no
+    evidence about anyone's given name.
     """
     if a == b:
         return "normalised"
@@ -142,28 +145,90 @@ def person_rule(a: str, b: str) -> str | None:
     if len(ta) != len(tb) or len(ta) < 2:
         return None
     used = "normalised"
-    for x, y in zip(ta, tb, strict=True):
-        if x == y:
-            continue
-        short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-        if len(short) == 1 and long_.startswith(short):
-            used = "initials" if used == "normalised" else used
-        elif len(short) >= 3 and long_.startswith(short):
-            used = "truncation"
-        elif frozenset((x, y)) in _PETS:
-            used = "pet name"
-        elif (
-            len(short) >= 4
-            and x[0] == y[0]
-            and fuzz.ratio(x, y) >= 85
-            and not (x.isdigit() or y.isdigit())
-        ):
-            used = "fuzzy"
-        else:
+    short_a: set[int] = set()  # positions where a has the initial, b the spelled-out word
+    short_b: set[int] = set()
+    for i, (x, y) in enumerate(zip(ta, tb, strict=True)):
+        rule = token_rule(x, y)
+        if rule is None:
             return None
+        if rule == "initials":
+            used = "initials" if used == "normalised" else used
+            (short_a if len(x) < len(y) else short_b).add(i)
+        elif rule != "normalised":
+            used = rule
+    last = len(ta) - 1
+    for mine, other in ((short_a, short_b), (short_b, short_a)):
+        if last in mine and any(i < last for i in other):
+            return None  # "jacob j" / "j jeffrey"
+    if used == "initials" and (a in COMPASS_COUNTRIES or b in COMPASS_COUNTRIES):
+        return None  # "N. Korea" is North Korea, never "NEWS-Korea" or "Nancy Korea"
     # Two initials-only surnames ("henri m" vs "henri d") were caught above; an
     # initial may not stand for an initial of a different letter.
     return used
+
+
+# Countries and continents of the gazetteer named with a compass word, as a person norm
+# would read them short ("N. Korea"): the initial is a compass point and stands for no
+# given name. Written out so the writer need not load the gazetteer (tests check it).
+COMPASS_COUNTRIES = frozenset(
+    ["n korea", "s korea", "s sudan", "s africa", "n macedonia", "e timor", "e germany",
+     "w germany", "n america", "s america", "s georgia"]
+)  # fmt: skip
+
+
+def token_rule(x: str, y: str) -> str | None:
+    """How one name token can be another: equal, initial, truncation, pet name, typo."""
+    if x == y:
+        return "normalised"
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) == 1 and long_.startswith(short):
+        return "initials"
+    if len(short) >= 3 and long_.startswith(short):
+        return "truncation"
+    if frozenset((x, y)) in _PETS:
+        return "pet name"
+    if len(short) >= 4 and x[0] == y[0] and fuzz.ratio(x, y) >= 85:
+        return None if x.isdigit() or y.isdigit() else "fuzzy"
+    return None
+
+
+def spelled_out_conflict(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """Whether two sets of full person norms spell out different given names or surnames.
+
+    "An initial never stands for a different spelled-out name": "Jim J" may
+    join Jim Jeffrey, but then it is no bridge to "Jim Johnson", whose surname
+    starts with the same letter and is spelled out differently. Compared per
+    role (first token, last token) and initial letter.
+    """
+    ours_split = [t for t in (n.split() for n in mine) if len(t) >= 2]
+    theirs_split = [t for t in (n.split() for n in theirs) if len(t) >= 2]
+    lasts = Counter(t[-1] for t in ours_split + theirs_split)
+    for role in (0, -1):
+        ours = _spelled(ours_split, role, lasts)
+        if not ours:
+            continue
+        other = _spelled(theirs_split, role, lasts)
+        for letter, xs in ours.items():
+            ys = other.get(letter)
+            if ys and not any(token_rule(x, y) for x in xs for y in ys):
+                return True
+    return False
+
+
+def _spelled(names: Sequence[list[str]], role: int, lasts: Counter[str]) -> dict[str, set[str]]:
+    """Spelled-out tokens (two letters or more) at `role` of the names, by initial letter.
+
+    A name written surname first ("Burns, William J" is stored as "burns william
+    j") is read given names first when its first word ends another name of the
+    two sets (`lasts`), so Bill Burns's surname does not count as a given name
+    and "Abdalla Alyce N" is Alyce Abdalla."""
+    out: dict[str, set[str]] = {}
+    for toks in names:
+        if lasts[toks[0]] > (toks[-1] == toks[0]):
+            toks = [*toks[1:], toks[0]]
+        if len(toks[role]) > 1:
+            out.setdefault(toks[role][0], set()).add(toks[role])
+    return out
 
 
 def org_rule(a: str, b: str) -> str | None:
@@ -493,11 +558,10 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
         by_last.setdefault(best[id(g)][-1], []).append(g)
         by_first.setdefault(best[id(g)][0], []).append(g)
     # Per surname: every mention start of its full names, with the name's rank in `full`,
-    # sorted, so "the latest before" is one bisection. Kept up to date as names absorb.
+    # sorted, so "the latest before" is one bisection. Built when a lone name first asks
+    # for that surname, then kept up to date as its names absorb.
     rank = {id(g): i for i, g in enumerate(full)}
     starts: dict[str, list[tuple[int, int]]] = {}
-    for last, fs in by_last.items():
-        starts[last] = sorted((m.start, rank[id(f)]) for f in fs for m in f.mentions)
     for g in people:
         toks = best[id(g)]
         if len(toks) != 1:
@@ -509,7 +573,11 @@ def _join_people(groups: list[DocEntity]) -> list[DocEntity]:
         rule = "surname"
         matches = by_last.get(surname)
         if matches:
-            seen = starts[surname]
+            seen = starts.get(surname)
+            if seen is None:
+                seen = starts[surname] = sorted(
+                    (m.start, rank[id(f)]) for f in matches for m in f.mentions
+                )
             i = bisect.bisect_left(seen, (start, -1))
             if i:
                 # The person of that surname named most recently before this mention
@@ -565,10 +633,15 @@ def _join_spellings(multi: list[DocEntity], joined: list[str]) -> list[DocEntity
                 continue
             if any(k != i and k not in gone for k in near[j]):
                 continue  # ambiguous: two people this could be
+            if spelled_out_conflict(_full_norms(g), _full_norms(h)):
+                continue  # g's aliases ("J Jeffrey", "Jim Jeffrey") spell out someone else
             g.absorb(h, rule)
             gone.add(j)
             out.append(h)
     return out
+
+
+SMALL_DOCUMENT = 4096  # name pairs below which _compatible_names compares every pair
 
 
 def _compatible_names(joined: list[str], probe: Sequence[int]) -> dict[int, dict[int, str]]:
@@ -581,6 +654,15 @@ def _compatible_names(joined: list[str], probe: Sequence[int]) -> dict[int, dict
     """
     near: dict[int, dict[int, str]] = {}
     if not probe:
+        return near
+    if len(probe) * len(joined) <= SMALL_DOCUMENT:
+        # A few names: comparing them all is cheaper than building the vocabularies.
+        for i in probe:
+            mine = near.setdefault(i, {})
+            for j in range(len(joined)):
+                if j != i and j not in mine and (rule := person_rule(joined[i], joined[j])):
+                    mine[j] = rule
+                    near.setdefault(j, {})[i] = rule
         return near
     toks = [j.split() for j in joined]
     by_first: dict[str, list[int]] = {}
@@ -652,6 +734,11 @@ class _Vocabulary:
         return out
 
 
+def _full_norms(g: DocEntity) -> list[str]:
+    """The person norms of g's aliases that have more than one word."""
+    return [n for n in (person_norm(a) for a in g.rules) if " " in n]
+
+
 def _best_tokens(g: DocEntity) -> list[str]:
     """Tokens of the fullest alias (most tokens, then longest)."""
     norms = [person_norm(a) for a in g.rules]
@@ -679,7 +766,9 @@ def match_in_case(
     rule must pick exactly one candidate: two candidates means ambiguous, and
     ambiguity never merges. A person known by a full name is matched by full
     names only: a lone "Mitchell" or "Derek" that an entity picked up in some
-    document must not pull George Mitchell and Derek Chollet together.
+    document must not pull George Mitchell and Derek Chollet together. Nor
+    does a short form on a candidate ("Jim J") let in a name that spells out
+    differently what the candidate's other names spell out ("Jim Johnson").
     """
     if kind == "person" and any(" " in n for n in norms):
         norms = {n for n in norms if " " in n}
@@ -691,7 +780,12 @@ def match_in_case(
             )
             for c in candidates
         ]
-    exact = [c for c in candidates if not norms.isdisjoint(c.norms)]
+
+    def fits(c: CaseCandidate) -> bool:
+        # "Jim J" on Jim Jeffrey's entity is no way in for "Jim Johnson".
+        return kind != "person" or not spelled_out_conflict(norms, c.norms)
+
+    exact = [c for c in candidates if not norms.isdisjoint(c.norms) and fits(c)]
     if len({c.entity_id for c in exact}) == 1:
         return exact[0].entity_id, "normalised"
     if len(exact) > 1:
@@ -705,11 +799,16 @@ def match_in_case(
         return None
     found: dict[int, str] = {}
     for c in candidates:
-        for mine in norms:
-            for theirs in c.norms:
-                rule = _case_rule(kind, mine, theirs)
-                if rule:
-                    found.setdefault(c.entity_id, rule)
+        if c.entity_id in found:
+            continue
+        rule = next(
+            (r for mine in norms for theirs in c.norms if (r := _case_rule(kind, mine, theirs))),
+            None,
+        )
+        if rule and fits(c):
+            found[c.entity_id] = rule
+            if len(found) > 1:
+                return None  # ambiguous: no need to look further
     if len(found) == 1:
         return next(iter(found.items()))
     return None

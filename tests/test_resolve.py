@@ -10,6 +10,7 @@ from casework.importers.resolve import (
     choose_name,
     match_in_case,
     org_rule,
+    person_norm,
     person_rule,
     resolve_document,
 )
@@ -443,3 +444,86 @@ def test_an_extracted_mention_still_joins_a_stated_record() -> None:
         "Schnabel": "surname",
         "Hermann": "given name",
     }
+
+
+# -- initials never stand for a different spelled-out name (FOIA e-mails) ----------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Jacob J", "J. Jeffrey"),  # a surname initial against a given-name initial
+        ("Jennifer J", "J Jeffrey"),
+        ("Joshua J", "Jeffrey, J"),
+        ("Jacob J", "Jim Jeffrey"),
+        ("D'sa", "David S"),  # "D sa" / "David S": crossed the same way
+        ("NEWS-Korea", "N. Korea"),  # N. is North: a place extraction took for a person
+        ("Nancy Korea", "N. Korea"),
+        ("Sam Sudan", "S. Sudan"),
+    ],
+)
+def test_initials_do_not_cross_or_expand_a_compass_point(a: str, b: str) -> None:
+    assert person_rule(person_norm(a), person_norm(b)) is None
+    assert person_rule(person_norm(b), person_norm(a)) is None
+
+
+def test_initials_in_the_given_names_may_cross() -> None:
+    # J. Christopher Stevens is John Christopher Stevens: the surname is spelled out in both.
+    assert person_rule("j christopher stevens", "john c stevens") == "initials"
+    assert person_rule("jim j", "jim jeffrey") == "initials"
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        # Jim Jeffrey's entity (FOIA): a short form it holds is no way in for others.
+        ({"jacob j"}, ("Jim Jeffrey", "James F. Jeffrey", "J. Jeffrey", "Jim J")),
+        ({"jennifer j"}, ("Jim Jeffrey", "Jeffrey, J")),
+        ({"jim johnson"}, ("Jim Jeffrey", "Jim J")),
+        ({"jim johnson", "jim j"}, ("Jim Jeffrey", "Jim J")),  # an equal short alias
+        ({"derek h"}, ("Daniel H", "D H")),
+        ({"news korea"}, ("N. Korea", "Korea")),
+    ],
+)
+def test_case_match_refuses_a_short_form_bridge(mine: set[str], theirs: tuple[str, ...]) -> None:
+    c = CaseCandidate(1, tuple(person_norm(n) for n in theirs), 627)
+    assert match_in_case("person", mine, [c]) is None
+
+
+def test_case_match_still_joins_consistent_short_forms() -> None:
+    c = CaseCandidate(1, tuple(person_norm(n) for n in ("Jim Jeffrey", "Jeffrey, James F")), 9)
+    assert match_in_case("person", {"jim j"}, [c]) == (1, "initials")
+    assert match_in_case("person", {"j jeffrey"}, [c]) == (1, "initials")
+    assert match_in_case("person", {"james jeffrey"}, [c]) == (1, "pet name")
+    # written surname first, "Feltman Jeffrey D" does not count against "Jeff Feltman"
+    c = CaseCandidate(2, ("jeffrey feltman", "feltman jeffrey d", "jeffrey d feltman"), 9)
+    assert match_in_case("person", {"jeff feltman"}, [c]) == (2, "truncation")
+    # nor "burns william j" (Burns, William J) against "Bill Burns": B is not the given name
+    c = CaseCandidate(3, ("william j burns", "burns william j", "burns william"), 9)
+    assert match_in_case("person", {"bill burns"}, [c]) == (3, "middle initial")
+    c = CaseCandidate(4, ("alyce abdalla", "abdalla alyce n", "alyce n abdalla"), 9)
+    assert match_in_case("person", {"abdalla alyce n"}, [c]) == (4, "normalised")
+
+
+def test_a_short_form_in_a_document_bridges_nobody() -> None:
+    doc = "J. Jeffrey arrived. Jim Jeffrey spoke. Jacob J wrote."
+    spans = [("J. Jeffrey", "person"), ("Jim Jeffrey", "person"), ("Jacob J", "person")]
+    assert groups(doc, spans) == [["J. Jeffrey", "Jim Jeffrey"], ["Jacob J"]]
+    # "Jim J" takes Jim Jeffrey, and then is no bridge to Jim Johnson
+    doc = "Jim J arrived. Jim Jeffrey spoke. Jim Johnson left."
+    spans = [("Jim J", "person"), ("Jim Jeffrey", "person"), ("Jim Johnson", "person")]
+    assert groups(doc, spans) == [["Jim J", "Jim Jeffrey"], ["Jim Johnson"]]
+
+
+def test_compass_countries_are_the_gazetteers() -> None:
+    from casework.importers.extract.lexicon import lexicon
+    from casework.importers.resolve import COMPASS_COUNTRIES
+
+    found = {
+        f"{word[0].lower()} {normalise_name(name[len(word) + 1 :])}"
+        for name, place in lexicon().places.items()
+        if place.klass in ("country", "continent")
+        for word in ("North", "South", "East", "West")
+        if name.startswith(word + " ") and " " not in name[len(word) + 1 :]
+    }
+    assert found == COMPASS_COUNTRIES

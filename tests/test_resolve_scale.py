@@ -18,10 +18,12 @@ from casework.importers.resolve import (
     Stated,
     _best_tokens,
     _first,
+    _full_norms,
     _join_people,
     _kept_apart,
     person_rule,
     resolve_document,
+    spelled_out_conflict,
 )
 
 
@@ -49,7 +51,7 @@ def reference_join_people(groups: list[DocEntity]) -> list[DocEntity]:
                 and id(k) not in gone
                 and person_rule(joined[id(k)], joined[id(h)])
             ]
-            if others:
+            if others or spelled_out_conflict(_full_norms(g), _full_norms(h)):
                 continue
             g.absorb(h, rule)
             gone.add(id(h))
