@@ -71,6 +71,7 @@ class DocEntity:
     mentions: list[Mention] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)  # alias -> rule
     created_by: str = "extractor"  # "import" when the document states it outright
+    record: bool = False  # holds a record the source keeps apart from its other records
 
     @property
     def aliases(self) -> Counter[str]:
@@ -90,12 +91,13 @@ class DocEntity:
             self.value = other.value
         if other.created_by == "import":
             self.created_by = "import"
+        self.record = self.record or other.record
 
 
 def _kept_apart(a: DocEntity, b: DocEntity) -> bool:
-    """Two records the source states (FtM ids, table rows, header parties) stay apart:
-    the source already decided they are two, so no spelling rule may join them."""
-    return a.created_by == "import" and b.created_by == "import"
+    """Two records the source states (FtM ids, table rows) stay apart: the source
+    already decided they are two, so no rule may join them, not even equal names."""
+    return a.record and b.record
 
 
 def tokens(norm: str) -> list[str]:
@@ -277,12 +279,19 @@ def acronym_fits(acronym: str, name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Stated:
-    """An entity a document states outright, with the spans that name it (see readers.base)."""
+    """An entity a document states outright, with the spans that name it (see readers.base).
+
+    `record`: the source keeps it apart from its other stated entities (an FtM
+    entity, a table row), so it joins none of them. Names a document merely writes
+    in several places, such as e-mail header parties keyed by their spelling, may
+    pass False to let "Cc: Meier" join "From: Meier, Edward F".
+    """
 
     kind: str
     name: str
     aliases: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
+    record: bool = True
 
 
 def resolve_document(
@@ -297,7 +306,7 @@ def resolve_document(
     by_key: dict[tuple[str, str], DocEntity] = {}
     taken: list[tuple[int, int]] = []
     for st in stated:
-        ent = DocEntity(st.kind, None, created_by="import")
+        ent = DocEntity(st.kind, None, created_by="import", record=st.record)
         ent.rules[st.name] = "original"
         for alias in st.aliases:
             ent.rules.setdefault(alias, "import")
@@ -611,12 +620,12 @@ def _join_spellings(multi: list[DocEntity], joined: list[str]) -> list[DocEntity
     In document order, each name takes every later name compatible with it that
     is compatible with nothing else still standing (ambiguity never merges).
     """
-    # Pairs of two stated records are never needed: they never join, and a stated
-    # record never joins a name before it, since stated records come first. So only
-    # the names the extractor found (and any stated record after one) are probed.
+    # Pairs of two records are never needed: they never join, and a record never
+    # joins a name before it, since stated entities come first. So only the other
+    # names (and any record after one of them) are probed.
     probe: list[int] = []
     for i, g in enumerate(multi):
-        if g.created_by != "import" or probe:
+        if not g.record or probe:
             probe.append(i)
     near = _compatible_names(joined, probe)
     gone: set[int] = set()

@@ -515,6 +515,20 @@ def test_a_short_form_in_a_document_bridges_nobody() -> None:
     assert groups(doc, spans) == [["Jim J", "Jim Jeffrey"], ["Jim Johnson"]]
 
 
+def test_stated_names_that_are_not_records_may_join() -> None:
+    # e-mail header parties are keyed by spelling: "Cc: Meier" is Edward F Meier's surname
+    text = "From: Meier, Edward F\nCc: Meier"
+    stated = [
+        Stated("person", "Edward F Meier", (), ((6, 21),), record=False),
+        Stated("person", "Meier", (), ((26, 31),), record=False),
+    ]
+    (ent,) = resolve_document(text, [], stated)
+    assert ent.rules["Meier"] == "surname"
+    # as records (an FtM file, a table), the same two stay apart
+    records = [Stated(s.kind, s.name, s.aliases, s.spans) for s in stated]
+    assert len(resolve_document(text, [], records)) == 2
+
+
 def test_compass_countries_are_the_gazetteers() -> None:
     from casework.importers.extract.lexicon import lexicon
     from casework.importers.resolve import COMPASS_COUNTRIES

@@ -102,7 +102,9 @@ def random_groups(rnd: random.Random) -> list[DocEntity]:
             name = rnd.choice(SURNAME + GIVEN)  # a lone name
         else:
             name = f"{rnd.choice(GIVEN)} {rnd.choice(MIDDLE)}{rnd.choice(SURNAME)}"
-        g = DocEntity("person", None, created_by="import" if i < 3 and r < 0.5 else "extractor")
+        stated = i < 4 and r < 0.6
+        g = DocEntity("person", None, created_by="import" if stated else "extractor")
+        g.record = stated and i % 2 == 0  # a record, or a header party (not one)
         g.rules[name] = "original"
         for _ in range(rnd.choice([1, 1, 1, 2, 3])):
             pos += rnd.randint(1, 50)
