@@ -398,3 +398,24 @@ def test_lowercase_short_form_defined_in_brackets() -> None:
     assert kinds_of("the Ministry of Defence (formerly) said", "organization") == [
         "Ministry of Defence"
     ]
+
+
+def test_date_and_money_windows_skip_release_stamps() -> None:
+    from casework.importers.extract.rules import _outside
+
+    stamps = [(10, 20), (30, 40)]
+    assert _outside([(0, 5), (8, 25), (12, 18), (28, 50), (60, 70)], stamps) == [
+        (0, 5),
+        (8, 10),
+        (20, 25),
+        (28, 30),
+        (40, 50),
+        (60, 70),
+    ]
+    text = (
+        "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765918 "
+        "Date: 08/31/2015\nSent: Friday, July 10, 2009 4:30 PM\n"
+    )
+    found = [(m.text, m.kind) for m in RuleExtractor().extract(text)]
+    assert ("Friday, July 10, 2009", "date") in found
+    assert not any("2015" in t or "2014" in t for t, _ in found)  # the stamp's own numbers

@@ -299,12 +299,14 @@ class RuleExtractor:
         """Mentions in `text`, sorted by start and non-overlapping."""
         doc = _Doc(text, self.lex, memo=self._memo, skip=self._skip)
         taken: list[tuple[int, int, str, float, str | None]] = []
-        windows = digit_windows(text)
+        stamps = _stamps(text)
+        # Release stamps are digits on every page ("Case No. F-2014-20439 Doc No. ..."):
+        # nothing in them counts, so the date and money patterns skip them.
+        windows = _outside(digit_windows(text), stamps) if stamps else digit_windows(text)
         for s, e, v in find_money(text, windows):
             taken.append((s, e, "money", 1.0, v))
         for s, e, v in find_dates(text, doc_date, windows):
             taken.append((s, e, "date", 1.0, v))
-        stamps = _stamps(text)
         if stamps:
             taken = [t for t in taken if not _inside(stamps, t[0])]
         for s, e, kind in find_french_names(text):
@@ -367,6 +369,30 @@ def _stamps(text: str) -> list[tuple[int, int]]:
                 out.add((a, b))
             i = text.find(key, b)
     return sorted(out)
+
+
+def _outside(
+    windows: list[tuple[int, int]], spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The parts of sorted windows that fall outside sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for a, b in windows:
+        i = bisect.bisect_right(spans, (a, 1 << 62)) - 1
+        i = max(i, 0)
+        while a < b and i < len(spans):
+            s, e = spans[i]
+            if e <= a:
+                i += 1
+                continue
+            if s >= b:
+                break
+            if s > a:
+                out.append((a, s))
+            a = max(a, e)
+            i += 1
+        if a < b:
+            out.append((a, b))
+    return out
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
