@@ -269,3 +269,16 @@ def test_is_banner(line: str, banner: bool) -> None:
 )
 def test_strip_marks_takes_a_column_mark_off_a_line(line: str, stripped: str) -> None:
     assert strip_marks(line) == stripped
+
+
+def test_long_runs_of_spaces_stay_linear() -> None:
+    """OCR lines hold long runs of spaces; trying every split of each run was quadratic."""
+    import time
+
+    line = ("word" + " " * 3_000) * 6 + "end"  # within HEAD_SCAN
+    start = time.perf_counter()
+    assert strip_marks(line) == line
+    assert not is_banner(line)
+    head = first_message(f"From: a\nSubject: {line}\n")
+    assert head is not None and head.subject == line
+    assert time.perf_counter() - start < 1
