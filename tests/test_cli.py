@@ -312,3 +312,18 @@ def test_plain_summary_shows_ten_paths_per_reason(
     assert "  unsupported format (.bin): 13 files\n" in out
     assert out.count(".bin\n") == 10
     assert "    … and 3 more (--json lists them all)\n" in out
+
+
+def test_progress_keys_files_as_the_import_does(tmp_path: Path, monkeypatch) -> None:
+    from casework.tui.progress import Progress, file_key
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("Henri Martel")
+    (tmp_path / "link").symlink_to(real)  # a folder reached through a link
+    (tmp_path / "b.txt").symlink_to(real / "a.txt")  # a file that is a link
+    monkeypatch.chdir(tmp_path)
+    files = [Path("link/a.txt"), Path("b.txt"), Path("gone.txt")]
+    progress = Progress.for_files(files)
+    assert set(progress.sizes) == {file_key(f) for f in files}
+    assert progress.sizes[str(real / "a.txt")] == 12 and progress.sizes["gone.txt"] == 0

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,10 +51,9 @@ class Progress:
         own = set(skip)
         inside = tuple(k + os.sep for k in own)
         sizes: dict[str, int] = {}
-        for path in files:
-            key = file_key(path)
+        for key, size in _keys_and_sizes(files):
             if key not in own and not key.startswith(inside):
-                sizes[key] = _size(path)
+                sizes[key] = size
         return cls(len(sizes), sum(sizes.values()), sizes=sizes)
 
     def advance(self, size: int) -> None:
@@ -105,6 +105,29 @@ class Progress:
         )
         room = max(0, width - len(head) - 1)
         return head + visible_line(current)[-room:] if room else head[: width - 1]
+
+
+def _keys_and_sizes(files: Iterable[Path]) -> Iterator[tuple[str, int]]:
+    """`file_key` and size of each file, resolving each folder once, not each file.
+
+    `Path.resolve` walks every component in Python: 1.5 s for the 27,000 FOIA
+    files before the first one was read. A file that is not a symbolic link
+    resolves to its resolved folder plus its name.
+    """
+    folders: dict[Path, str] = {}
+    for path in files:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            yield str(path), 0  # missing: the import reports it under the path given
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            yield file_key(path), _size(path)
+            continue
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = str(path.parent.resolve())
+        yield os.path.join(folder, path.name), st.st_size
 
 
 def _size(path: Path) -> int:
