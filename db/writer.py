@@ -23,6 +23,7 @@ from casework.db import derived
 from casework.db.normalise import normalise_name
 
 BULK_CHECKPOINT_PAGES = 10_000
+MAX_CANDIDATES = 200  # case entities one name is compared with
 
 # Chooses an entity's display name: (kind, value, [(alias, count)]) -> name.
 Namer = Callable[[str, "str | None", "list[tuple[str, int]]"], str]
@@ -315,15 +316,19 @@ class CaseWriter:
 
     # -- entities ----------------------------------------------------------
 
-    def candidates(self, kind: str, norms: Iterable[str], lasts: Iterable[str]) -> list[Candidate]:
-        """Entities of `kind` with an alias whose norm or last token is one of these."""
+    def candidates(
+        self, kind: str, norms: Iterable[str] = (), lasts: Iterable[str] = ()
+    ) -> list[Candidate]:
+        """Entities of `kind` with an alias whose norm or last token is one of these
+        (the first MAX_CANDIDATES by id)."""
         names = self.names
         ids: set[int] = set()
         for norm in norms:
             ids |= names.by_norm.get((kind, norm), set())
         for last in lasts:
             ids |= names.by_last.get((kind, last), set())
-        return [names.entities[i] for i in sorted(ids)[:200] if i in names.entities]
+        chosen = sorted(ids)[:MAX_CANDIDATES] if len(ids) > MAX_CANDIDATES else ids
+        return [names.entities[i] for i in chosen if i in names.entities]
 
     def find_by_value(self, kind: str, value: str) -> Candidate | None:
         eid = self.names.by_value.get((kind, value))

@@ -59,6 +59,9 @@ class Party:
 _FROM_LINE = re.compile(r"^[ \t>]*from[ \t]*:", re.M | re.I)
 
 
+HEADER_KEY = "hdr:"  # how the keys of header parties start: spellings, not records
+
+
 def has_headers(text: str) -> bool:
     """A quick test before `header_parties`: is there a From: line at all?"""
     return _FROM_LINE.search(text) is not None
@@ -73,7 +76,7 @@ def header_parties(
     relations: dict[tuple[str, str, str], StatedRelation] = {}
 
     def key_for(kind: str, name: str) -> str:
-        key = f"hdr:{kind}:{normalise_name(name) or name.casefold()}"
+        key = f"{HEADER_KEY}{kind}:{normalise_name(name) or name.casefold()}"
         if key not in entities:
             entities[key] = StatedEntity(key, kind, name)
         return key

@@ -13,21 +13,21 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import NamedTuple
 
 from casework.db.normalise import last_token, normalise_name
-from casework.db.writer import CaseWriter, PassageRecord, SourceRecord, SourceState
-from casework.importers.archives import ArchiveLimits, expand, is_archive
+from casework.db.writer import Candidate, CaseWriter, PassageRecord, SourceRecord, SourceState
+from casework.importers.archives import ArchiveLimits, expand, is_archive, is_refusal
 from casework.importers.discover import discover
 from casework.importers.extract.base import Extractor, Mention
-from casework.importers.headers import has_headers, header_parties
+from casework.importers.headers import HEADER_KEY, has_headers, header_parties
 from casework.importers.readers import ReadError, ReadResult, reader_for
 from casework.importers.readers.mail import attachments as mail_attachments
 from casework.importers.relations import typed_relations
 from casework.importers.resolve import (
-    CaseCandidate,
     DocEntity,
     Stated,
     choose_name,
@@ -208,6 +208,7 @@ class EntityRows(NamedTuple):
     kind: str
     value: str | None
     created_by: str
+    record: bool  # a record the source keeps apart from its other records
     rules: dict[str, str]  # alias -> the rule that joined it
     norms: frozenset[str]  # normalised aliases, for matching across the case
     lasts: frozenset[str]  # last tokens of a person's norms: candidates sharing a surname
@@ -391,7 +392,12 @@ def _prepare_archive(task: Task, extractor: Extractor, limits: ImportLimits) -> 
     out.children = [_child(task, member, data, extractor, limits) for member, data in members]
     for member, reason in skipped:
         key = f"{task.key}/{member}"
-        out.children.append(Prepared(key, member, "", 0, None, extractor.name, skip=reason))
+        if is_refusal(reason):  # hostile, not merely unread: a failure the case records
+            refused = Prepared(key, member, "", 0, None, extractor.name)
+            refused.failure = reason
+            out.children.append(refused)
+        else:
+            out.children.append(Prepared(key, member, "", 0, None, extractor.name, skip=reason))
     return out
 
 
@@ -547,6 +553,7 @@ def _rows(
                 ent.kind,
                 ent.value,
                 ent.created_by,
+                ent.record,
                 dict(ent.rules),
                 norms,
                 frozenset(last_token(n) for n in norms) if ent.kind == "person" else frozenset(),
@@ -574,8 +581,11 @@ def _write(writer: CaseWriter, p: Prepared) -> int:
     mention_rows = []
     alias_rows: list[tuple[int, str, str, str, str]] = []
     entity_ids: list[int] = []
+    taken: set[int] = set()  # case entities this document's records joined
     for ent in p.entities:
-        entity_id, rules = _entity_for(writer, ent)
+        entity_id, rules = _entity_for(writer, ent, taken if ent.record else frozenset())
+        if ent.record:
+            taken.add(entity_id)
         entity_ids.append(entity_id)
         touched.add(entity_id)
         alias_rows.extend(
@@ -610,7 +620,18 @@ def _stated(result: ReadResult) -> tuple[str, list[tuple[str, Stated]]]:
         if 0 <= sp.start < sp.end <= len(text):
             spans.setdefault(sp.key, []).append((sp.start, sp.end))
     stated = [
-        (e.key, Stated(e.kind, e.name, tuple(e.aliases), tuple(spans.get(e.key, ()))))
+        (
+            e.key,
+            Stated(
+                e.kind,
+                e.name,
+                tuple(e.aliases),
+                tuple(spans.get(e.key, ())),
+                # Header parties are keyed by spelling: "Cc: Meier" may join
+                # "From: Meier, Edward F". Records (FtM, table rows) stay apart.
+                record=not e.key.startswith(HEADER_KEY),
+            ),
+        )
         for e in result.entities
     ]
     return text, stated
@@ -647,17 +668,28 @@ def _passage_index(starts: list[int], segments: list[Segment], m: Mention) -> in
     return i
 
 
-def _entity_for(writer: CaseWriter, ent: EntityRows) -> tuple[int, dict[str, str]]:
-    """The case entity this document entity joins (or a new one), and its aliases' rules."""
+def _entity_for(
+    writer: CaseWriter, ent: EntityRows, exclude: AbstractSet[int] = frozenset()
+) -> tuple[int, dict[str, str]]:
+    """The case entity this document entity joins (or a new one), and its aliases' rules.
+
+    `exclude`: entities another record of the same document already joined; two
+    records the source keeps apart do not meet in one entity of the case either.
+    """
     if ent.value and ent.kind in ("date", "money", "place"):
         found = writer.find_by_value(ent.kind, ent.value)
-        if found:
+        if found and found.entity_id not in exclude:
             return found.entity_id, ent.rules
-    cands = writer.candidates(ent.kind, ent.norms, ent.lasts)
+
+    def candidates(**keys: Iterable[str]) -> list[Candidate]:
+        found = writer.candidates(ent.kind, **keys)
+        return [c for c in found if c.entity_id not in exclude] if exclude else found
+
     match = match_in_case(
         ent.kind,
         ent.norms,
-        [CaseCandidate(c.entity_id, c.norms, c.mentions, c.full) for c in cands],
+        candidates(norms=ent.norms),
+        more=lambda: candidates(lasts=ent.lasts),
     )
     if match:
         entity_id, rule = match

@@ -23,9 +23,10 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -758,6 +759,19 @@ def _best_tokens(g: DocEntity) -> list[str]:
 # -- across the case ------------------------------------------------------------------
 
 
+class NamedCandidate(Protocol):
+    """What matching reads of an entity already in the case."""
+
+    @property
+    def entity_id(self) -> int: ...
+    @property
+    def norms(self) -> Sequence[str]: ...
+    @property
+    def mentions(self) -> int: ...
+    @property
+    def full(self) -> Sequence[str] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class CaseCandidate:
     entity_id: int
@@ -767,7 +781,10 @@ class CaseCandidate:
 
 
 def match_in_case(
-    kind: str, norms: AbstractSet[str], candidates: Sequence[CaseCandidate]
+    kind: str,
+    norms: AbstractSet[str],
+    candidates: Sequence[NamedCandidate],
+    more: Callable[[], Sequence[NamedCandidate]] | None = None,
 ) -> tuple[int, str] | None:
     """The case entity a document entity joins, with the rule, or None for a new one.
 
@@ -778,19 +795,30 @@ def match_in_case(
     document must not pull George Mitchell and Derek Chollet together. Nor
     does a short form on a candidate ("Jim J") let in a name that spells out
     differently what the candidate's other names spell out ("Jim Johnson").
+
+    `more` gives further candidates (sharing only a surname, say), asked for only
+    when no candidate shares a normalised alias: in a big case most names are
+    known spellings, and the rest of the candidates need not be built.
     """
-    if kind == "person" and any(" " in n for n in norms):
+    full_names = kind == "person" and any(" " in n for n in norms)
+    if full_names:
         norms = {n for n in norms if " " in n}
-        candidates = [
+
+    def by_full(cands: Sequence[NamedCandidate]) -> Sequence[NamedCandidate]:
+        if not full_names:
+            return cands
+        return [
             CaseCandidate(
                 c.entity_id,
                 (c.full if c.full is not None else [n for n in c.norms if " " in n]) or c.norms,
                 c.mentions,
             )
-            for c in candidates
+            for c in cands
         ]
 
-    def fits(c: CaseCandidate) -> bool:
+    candidates = by_full(candidates)
+
+    def fits(c: NamedCandidate) -> bool:
         # "Jim J" on Jim Jeffrey's entity is no way in for "Jim Johnson".
         return kind != "person" or not spelled_out_conflict(norms, c.norms)
 
@@ -806,6 +834,9 @@ def match_in_case(
         return None
     if kind not in ("person", "organization"):
         return None
+    if more is not None:
+        seen = {c.entity_id for c in candidates}
+        candidates = [*candidates, *(c for c in by_full(more()) if c.entity_id not in seen)]
     found: dict[int, str] = {}
     for c in candidates:
         if c.entity_id in found:

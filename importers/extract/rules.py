@@ -371,9 +371,7 @@ def _stamps(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _outside(
-    windows: list[tuple[int, int]], spans: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _outside(windows: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of sorted windows that fall outside sorted, disjoint spans."""
     out: list[tuple[int, int]] = []
     for a, b in windows:
