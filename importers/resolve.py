@@ -819,8 +819,11 @@ def match_in_case(
     candidates = by_full(candidates)
 
     def fits(c: NamedCandidate) -> bool:
-        # "Jim J" on Jim Jeffrey's entity is no way in for "Jim Johnson".
-        return kind != "person" or not spelled_out_conflict(norms, c.norms)
+        # "Jim J" on Jim Jeffrey's entity is no way in for "Jim Johnson". Spellings the
+        # entity already has bring nothing new: the common case, checked in C first.
+        return (
+            kind != "person" or norms.issubset(c.norms) or not spelled_out_conflict(norms, c.norms)
+        )
 
     exact = [c for c in candidates if not norms.isdisjoint(c.norms) and fits(c)]
     if len({c.entity_id for c in exact}) == 1:
