@@ -65,6 +65,7 @@ def _detect(sample: bytes) -> str | None:
 _BINARY_BYTES = (
     frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1E, 0x1F}
 )
+_BINARY_TABLE = bytes(sorted(_BINARY_BYTES))  # bytes.translate's set of bytes to delete
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -74,7 +75,7 @@ def _looks_binary(sample: bytes) -> bool:
     """
     if not sample:
         return False
-    odd = sum(1 for b in sample if b in _BINARY_BYTES)
+    odd = len(sample) - len(sample.translate(None, _BINARY_TABLE))  # in C: 8 KB per file
     return odd > max(4, len(sample) // 10)
 
 
