@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -125,8 +126,11 @@ def person_norm(name: str) -> str:
 # -- names: when two spellings can be the same person or organisation -----------
 
 
+@lru_cache(maxsize=1 << 15)
 def person_rule(a: str, b: str) -> str | None:
     """The rule by which normalised person names a and b are the same, or None.
+
+    Memoised: the same pairs of names meet in document after document.
 
     Token by token: equal, an initial of the other ("f" / "fiona"), or a
     truncation of at least three letters ("mar" / "marie"). Given names that
