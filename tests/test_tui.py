@@ -5,7 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tui_helpers import header, make_app, open_entity, options, search, settle
+from tui_helpers import (
+    footer_keys,
+    header,
+    make_app,
+    open_entity,
+    options,
+    screen_lines,
+    search,
+    settle,
+)
 
 from casework.db import queries
 from casework.db.connection import open_case
@@ -239,7 +248,7 @@ async def test_palette_filters_results_by_kind(demo_db) -> None:
         await settle(pilot)
         rows = options(pilot.app, "#results")
         assert rows and all("  place" in r for r in rows)
-        assert "place only" in str(pilot.app.screen.query_one("#results").border_title)
+        assert str(pilot.app.screen.query_one("#results").border_title).startswith("Places")
 
 
 def burst(pilot, *keys: tuple[str, str]) -> None:
@@ -333,3 +342,193 @@ async def test_j_and_k_still_move_in_the_link_picker_list(demo_db) -> None:
         await pilot.press("j", "j")
         assert listing.highlighted == 2
         assert pilot.app.screen.query_one("#picker-input").value == ""
+
+
+# -- fitting 80x24 and 120x40 --------------------------------------------------------
+
+
+def prompt_lines(app, selector: str) -> list[list[str]]:
+    """Each option of a list as the lines it is drawn on (wrapped at the list's width)."""
+    listing = app.screen.query_one(selector, CaseList)
+    width = listing.scrollable_content_region.width
+    return [
+        [line.plain for line in listing.get_option_at_index(i).prompt.wrap(width)]
+        for i in range(listing.option_count)
+    ]
+
+
+async def test_pane_titles_keep_their_counts_at_80x24(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "╭─ Results: top 50 ─" in screen_lines(pilot.app)[1]
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        count = pilot.app.screen.query_one("#results", CaseList).option_count
+        drawn = "\n".join(screen_lines(pilot.app))
+        assert f"╭─ Results {count} ─" in drawn
+        record = pilot.app.explorer.record
+        sources = len({c.source_id for c in record.passages})
+        assert f"─ Links ({len(record.links)}) ─" in drawn
+        assert f"━ Passages ({len(record.passages)} in {sources} sources) ━" in drawn
+        await search(pilot, "paris")
+        pilot.app.filter_results("place")
+        await settle(pilot)
+        places = pilot.app.screen.query_one("#results", CaseList).option_count
+        assert places >= 1 and f"╭─ Places {places} ─" in screen_lines(pilot.app)[1]
+
+
+async def test_entity_header_fits_and_says_how_many_more_at_80x24(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        detail = queries.get_entity(open_case(demo_db, readonly=True), pilot.app.explorer.record.id)
+        aliases = [a for a in detail.aliases if a.alias != detail.name]
+        assert len(detail.sources) >= 6 and len(aliases) >= 3  # more than 5 lines hold
+        box = pilot.app.screen.query_one("#record-header")
+        lines = header(pilot.app).split("\n")
+        assert len(lines) <= box.rows == 5  # nothing is cut off by the pane
+        assert all(len(line) <= box.size.width for line in lines)
+        assert lines[0] == f"Pierre-Marie H.  person  {detail.mention_count} mentions"
+        listed = [line for line in lines if "×" in line]
+        assert listed[0].startswith(f"in {len(detail.sources)} sources: ")
+        shown = sum(line.count(" ×") for line in listed)
+        assert 0 < shown < len(detail.sources)
+        assert listed[-1].endswith(f"+{len(detail.sources) - shown} more")
+        aka = [line for line in lines if "×" not in line][1:]
+        named = sum(line.count(" (") for line in aka)  # "alias (rule)"
+        assert aka[0].startswith("aka ") and named > 0
+        if named < len(aliases):
+            assert aka[-1].endswith(f"+{len(aliases) - named} more")
+        drawn = "\n".join(screen_lines(pilot.app))
+        assert all(line.strip() in drawn for line in lines)
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        text = header(pilot.app)
+        assert "more" not in text  # room for every alias and source
+        assert text.count(" ×") == len(detail.sources)
+        assert all(a.alias in text for a in aliases)
+
+
+async def test_results_are_one_line_a_name_and_three_a_passage_at_80x24(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tops = prompt_lines(pilot.app, "#results")
+        top = queries.list_entities(open_case(demo_db, readonly=True), limit=1)[0]
+        assert tops[0] == [tops[0][0]] and tops[0][0].startswith(f"{top.name}  ")
+        assert tops[0][0].endswith(f" {top.mentions}")
+        assert sum(len(rows) == 1 for rows in tops) >= 45  # one line each when it fits
+        for rows in tops:  # else the kind and count on a second line, the name whole
+            assert len(rows) == 1 or rows[1].split()[0] in ("person", "org", "place")
+        await search(pilot, "pierre mari")
+        hits = prompt_lines(pilot.app, "#results")
+        assert len(hits[0]) == 1 and hits[0][0].startswith("Pierre-Marie H.")
+        assert "person" in hits[0][0] and hits[0][0][-1].isdigit()
+        passages = [rows for rows in hits if rows[0].startswith("¶")]
+        assert len(passages) >= 10
+        for rows in passages:
+            assert len(rows) <= 3  # two lines of snippet, then source and location
+            assert rows[-1].startswith("  ") and "¶" in rows[-1]
+        assert any(rows[1].endswith("…") for rows in passages)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await search(pilot, "retires")
+        assert options(pilot.app, "#results")[0].startswith("¶ 2004 · Henri M retires\n")
+
+
+async def test_wide_screens_give_the_record_room_for_links_on_one_line(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        links = pilot.app.screen.query_one("#links", CaseList)
+        results = pilot.app.screen.query_one("#results", CaseList)
+        assert links.size.width >= 40 > results.size.width
+        rows = prompt_lines(pilot.app, "#links")
+        assert rows[0][0].startswith("Henri M.  person · ") and rows[0][0].endswith(" passages")
+        assert all(len(r) == 1 for r in rows)  # typed ones too, shortened if need be
+
+
+async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_panes(
+    demo_db, monkeypatch
+) -> None:
+    from casework.tui.screens import explorer
+
+    real = explorer.load_entity
+
+    def slow_load(conn, entity_id):
+        time.sleep(0.5)
+        return real(conn, entity_id)
+
+    async with make_app(demo_db).run_test() as pilot:
+        await search(pilot, "mcalum")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert header(pilot.app).startswith("Fiona McCallum")  # the preview
+        monkeypatch.setattr(explorer, "load_entity", slow_load)  # a reload would be slow
+        await pilot.press("enter", "o")  # no wait: the preview is the record, at once
+        assert pilot.app.focused is not None and pilot.app.focused.id in ("passages", "document")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.explorer.query_one("#search").value == "mcalum"
+
+
+async def test_back_shows_in_the_footer_only_when_there_is_somewhere_to_go(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Back" not in dict(footer_keys(pilot.app)).values()  # nothing to go back to
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        assert "Back" not in dict(footer_keys(pilot.app)).values()  # the first visit
+        await pilot.press("enter")  # open the first passage: a step in history
+        await settle(pilot)
+        assert ("alt+←", "Back") in footer_keys(pilot.app)
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert "Back" not in dict(footer_keys(pilot.app)).values()
+        assert header(pilot.app).startswith("Pierre-Marie H.")
+
+
+async def test_a_search_without_hits_says_so(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await search(pilot, "queen")
+        assert options(pilot.app, "#results") == ["No match for “queen”"]
+        assert pilot.app.screen.query_one("#results").border_title == "Results 0"
+        shown = pilot.app.explorer.record
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert pilot.app.explorer.record is shown  # the note is not a record to open
+        assert len(pilot.app.explorer.history) == 0
+        await pilot.press("ctrl+a", "ctrl+k", *"[b]x\\")
+        await settle(pilot)
+        assert options(pilot.app, "#results") == ["No match for “[b]x\\”"]  # literally
+
+
+async def test_a_slow_search_says_searching(demo_db, monkeypatch) -> None:
+    real = queries.search
+
+    def slow_search(conn, text, **kw):
+        time.sleep(0.6)  # as the first query of a big case, which builds the name index
+        return real(conn, text, **kw)
+
+    async with make_app(demo_db).run_test() as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(queries, "search", slow_search)
+        await pilot.press(*"henri")
+        await pilot.pause(0.4)
+        results = pilot.app.screen.query_one("#results")
+        assert results.border_title == "Results: searching…"
+        await settle(pilot)
+        assert results.border_title == f"Results {len(options(pilot.app, '#results'))}"
+
+
+async def test_passage_headers_and_incoming_links_read_naturally_at_80x24(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        await pilot.press("enter")  # the first passage
+        await settle(pilot)
+        record = pilot.app.explorer.record
+        location = record.passages[0].location
+        tail = f"{location} · {len(record.links)} entities"
+        assert header(pilot.app).split("\n")[-1].endswith(tail)  # together on one line
+        await open_entity(pilot, "claire vass", "Claire Vasseur")
+        links = options(pilot.app, "#links")
+        assert any(row.startswith("Fiona McCallum  person · wrote to · ") for row in links)
+        assert any(row.startswith("Fiona McCallum  person · received from · ") for row in links)
+        assert not any("(of)" in row for row in links)
+        await open_entity(pilot, "lyon", "Lyon")
+        links = options(pilot.app, "#links")
+        assert any(row.startswith("Henri M.  person · born here · ") for row in links)

@@ -60,3 +60,15 @@ async def open_entity(pilot: Pilot, text: str, name: str) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def screen_lines(app: CaseworkApp) -> list[str]:
+    """The active screen as drawn, one string a row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer_keys(app: CaseworkApp) -> list[tuple[str, str]]:
+    """(key, description) of each key the active screen's footer shows."""
+    from textual.widgets._footer import FooterKey
+
+    return [(k.key_display, k.description) for k in app.screen.query(FooterKey)]

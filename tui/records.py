@@ -7,13 +7,25 @@ that data into Content on the UI thread. Nothing here parses markup.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from textual.content import Content
 
 from casework.db import queries
 from casework.db.models import EntityDetail, LinkSummary, PassageDetail, PassageEntity
-from casework.tui.text import KIND_LABELS, MENTION, highlight, join, plain, styled, window
+from casework.tui.text import (
+    KIND_LABELS,
+    MENTION,
+    fit,
+    highlight,
+    items_in_lines,
+    join,
+    plain,
+    spread,
+    styled,
+    window,
+)
 
 MAX_MENTIONS = 500
 
@@ -42,6 +54,9 @@ class RecordData:
     passages: list[PassageCard] = field(default_factory=list)
     passages_title: str = "Passages"
     source_id: int | None = None  # for a passage record: its document
+    # The header and a link's prompt laid out for a width (and, the header, a row budget)
+    fit_header: Callable[[int, int], Content] | None = None
+    fit_link: Callable[[int, int], Content] | None = None  # (index in links, width)
 
 
 def load_entity(conn: sqlite3.Connection, entity_id: int) -> tuple[EntityDetail, list[PassageCard]]:
@@ -62,76 +77,189 @@ def load_passage(conn: sqlite3.Connection, passage_id: int) -> PassageDetail:
     return queries.get_passage(conn, passage_id)
 
 
-def entity_record(detail: EntityDetail, cards: list[PassageCard]) -> RecordData:
-    counts = (
-        f"{detail.mention_count} mention{'s' * (detail.mention_count != 1)} in "
-        f"{detail.source_count} source{'s' * (detail.source_count != 1)}"
+def _mentions(detail: EntityDetail) -> str:
+    return f"{detail.mention_count} mention{'s' * (detail.mention_count != 1)}"
+
+
+def _in_sources(detail: EntityDetail) -> str:
+    return f"in {detail.source_count} source{'s' * (detail.source_count != 1)}"
+
+
+def _name_lines(detail: EntityDetail, width: int | None, *, sources: bool) -> list[Content]:
+    """Name, kind and counts: one line when it fits, else the counts on a line of their own.
+
+    With `sources` false the source count is left to the line that lists them.
+    """
+    name_kind = join(
+        [styled(detail.name, "bold"), "  ", (KIND_LABELS.get(detail.kind, detail.kind), "italic")]
     )
-    lines: list[Content] = [
-        join(
-            [
-                styled(detail.name, "bold"),
-                "  ",
-                (KIND_LABELS.get(detail.kind, detail.kind), "italic"),
-                "  ",
-                (counts, "dim"),
-            ]
-        )
-    ]
-    if detail.value and detail.value != detail.name:
-        lines.append(join([("value ", "dim"), plain(detail.value)]))
+    counts = _mentions(detail) + (f" {_in_sources(detail)}" if sources else "")
+    whole = name_kind + Content.styled(f"  {counts}", "dim")
+    if width is None or whole.cell_length <= width:
+        return [whole]
+    return [*name_kind.wrap(width), fit(Content.styled(counts, "dim"), width)]
+
+
+LISTED = 60  # aliases or sources a header considers; a hub's thousands are "+N more"
+
+
+def _alias_items(detail: EntityDetail) -> list[Content]:
     others = [a for a in detail.aliases if a.alias != detail.name]
-    if others:
-        parts: list[Content | tuple[str, str] | str] = [("aka ", "dim")]
-        for i, a in enumerate(others):
-            if i:
-                parts.append(", ")
-            parts.append(plain(a.alias))
-            parts.append((f" ({a.rule})", "dim"))
-        lines.append(join(parts))
-    if detail.sources:
-        parts = [("in ", "dim")]
-        for i, s in enumerate(detail.sources[:6]):
-            if i:
-                parts.append("; ")
-            parts.append(plain(s.title))
-            parts.append((f" ×{s.mentions}", "dim"))
-        if len(detail.sources) > 6:
-            parts.append((f"; +{len(detail.sources) - 6} more", "dim"))
-        lines.append(join(parts))
+    return [join([plain(a.alias), (f" ({a.rule})", "dim")]) for a in others[:LISTED]]
+
+
+def _unlisted_aliases(detail: EntityDetail) -> int:
+    return max(0, sum(a.alias != detail.name for a in detail.aliases) - LISTED)
+
+
+def _source_items(detail: EntityDetail, cap: int) -> list[tuple[Content, Content]]:
+    """Each source as `title ×n`, the title cut to `cap` cells with its count."""
+    out = []
+    for s in detail.sources[:LISTED]:
+        count = Content.styled(f" ×{s.mentions}", "dim")
+        out.append((fit(plain(s.title), cap - count.cell_length), count))
+    return out
+
+
+def entity_header(detail: EntityDetail, width: int | None = None, rows: int = 5) -> Content:
+    """Name, kind, counts, aliases (with the rule that merged each) and sources.
+
+    With a `width`, everything fits in `rows` lines of it: aliases and sources each
+    cut to the lines they get, ending in "+N more" (the passages pane groups every
+    passage by source, and `casework show` lists all).
+    """
+    aliases = _alias_items(detail)
+    if width is None:
+        lines = _name_lines(detail, None, sources=True)
+        if detail.value and detail.value != detail.name:
+            lines.append(join([("value ", "dim"), plain(detail.value)]))
+        if aliases:
+            more = _unlisted_aliases(detail)
+            tail = [Content.styled(f"+{more} more", "dim")] if more else []
+            lines.append(Content.styled("aka ", "dim") + Content(", ").join([*aliases, *tail]))
+        if detail.sources:
+            parts: list[Content | tuple[str, str] | str] = [("in ", "dim")]
+            for i, s in enumerate(detail.sources[:6]):
+                if i:
+                    parts.append("; ")
+                parts.append(plain(s.title))
+                parts.append((f" ×{s.mentions}", "dim"))
+            if len(detail.sources) > 6:
+                parts.append((f"; +{len(detail.sources) - 6} more", "dim"))
+            lines.append(join(parts))
+        return Content("\n").join(lines)
+    value = []
+    if detail.value and detail.value != detail.name:
+        value = [fit(join([("value ", "dim"), plain(detail.value)]), width)]
+    room = rows - len(_name_lines(detail, width, sources=False)) - len(value)
+    # The sources' line says how many there are; without room for one, the first line does.
+    listed = bool(detail.sources) and room >= (2 if aliases else 1)
+    lines = _name_lines(detail, width, sources=not listed) + value
+    room = max(0, rows - len(lines))
+    aka = Content.styled("aka ", "dim")
+    src = Content.styled(f"{_in_sources(detail)}: ", "dim")
+    sources = _source_items(detail, width) if listed else []
+    a_more = {"unlisted": _unlisted_aliases(detail)}
+    s_more = {"sep": "; ", "unlisted": max(0, len(detail.sources) - LISTED)}
+    if sources and items_in_lines(src, sources, width, room, **s_more)[1]:
+        # Some are left out: cut each title to leave room for the "+N more" after it.
+        marker = len(f"  +{len(detail.sources)} more; ")
+        sources = _source_items(detail, max(16, width - marker))
+    need_a = len(items_in_lines(aka, aliases, width, room or 1, **a_more)[0]) if aliases else 0
+    need_s = len(items_in_lines(src, sources, width, room or 1, **s_more)[0]) if sources else 0
+    a_share = (room + 1) // 2 if sources else room
+    if need_a <= a_share:
+        a_rows = need_a
+    elif need_s < room - a_share:
+        a_rows = room - need_s
+    else:
+        a_rows = a_share
+    if aliases and a_rows:
+        lines += items_in_lines(aka, aliases, width, a_rows, **a_more)[0]
+    if sources and room - a_rows:
+        lines += items_in_lines(src, sources, width, room - a_rows, **s_more)[0]
+    return Content("\n").join(lines)
+
+
+def entity_record(detail: EntityDetail, cards: list[PassageCard]) -> RecordData:
     sources = {c.source_id for c in cards}
     more = "" if detail.mention_count <= MAX_MENTIONS else f", first {MAX_MENTIONS} mentions"
+    links = detail.links
     return RecordData(
         kind="entity",
         id=detail.id,
         title=detail.name,
-        header=Content("\n").join(lines),
+        header=entity_header(detail),
         # one entity can be linked twice (co-mentioned and a typed relation): ids stay unique
         links=[
             (f"e:{link.entity_id}:{i}", link_prompt(link), link.name)
-            for i, link in enumerate(detail.links)
+            for i, link in enumerate(links)
         ],
-        links_title=f"Links ({len(detail.links)})",
+        links_title=f"Links ({len(links)})",
         passages=cards,
         passages_title=f"Passages ({len(cards)} in {len(sources)} source"
         f"{'s' * (len(sources) != 1)}{more})",
+        fit_header=lambda width, rows: entity_header(detail, width, rows),
+        fit_link=lambda i, width: link_prompt(links[i], width),
     )
 
 
-def link_prompt(link: LinkSummary) -> Content:
-    relation = "" if link.relation == "co-mentioned" else f" · {link.relation}"
-    return join(
-        [
-            plain(link.name),
-            "  ",
-            (KIND_LABELS.get(link.kind, link.kind), "italic"),
-            (f"{relation} · {link.weight} passage{'s' * (link.weight != 1)}", "dim"),
-        ]
+# An incoming typed link ("relation (of)": the other entity is the relation's subject),
+# said from this entity's side, as outgoing ones are: "[this] received from [them]".
+INVERSE = {
+    "wrote to": "received from",
+    "uses address": "address of",
+    "owner": "owned by",
+    "director": "directed by",
+    "employee": "employer of",
+    "member": "has member",
+    "representative": "represented by",
+    "payment": "payment from",
+    "controller": "controlled by",
+    "debtor": "creditor of",
+    "predecessor": "successor of",
+    "family": "family",
+    "associate": "associate",
+}
+PLACE_WORDS = ("in", "to", "at")
+
+
+def relation_label(relation: str) -> str:
+    """How a link's relation reads on this entity's record; incoming ones inverted."""
+    if not relation.endswith(" (of)"):
+        return relation
+    base = relation[: -len(" (of)")]
+    if base in INVERSE:
+        return INVERSE[base]
+    if base.startswith("family: "):
+        return f"{base} of"  # Henri M. family: wife Hélène M. -> on hers: "family: wife of"
+    if base.startswith("role: "):
+        return f"has {base[len('role: ') :]}"  # on DGSE: Henri M. "has station chief"
+    verb, _, last = base.rpartition(" ")
+    if verb and last in PLACE_WORDS:
+        return f"{verb} here"  # on Lyon: Henri M. "born here"
+    return f"← {base}"
+
+
+def link_prompt(link: LinkSummary, width: int | None = None) -> Content:
+    """Name, kind, relation and weight; with a `width`, on one line of it."""
+    relation = "" if link.relation == "co-mentioned" else f" · {relation_label(link.relation)}"
+    name = plain(link.name)
+    kind = Content.styled(KIND_LABELS.get(link.kind, link.kind), "italic")
+    weight = f"{link.weight} passage{'s' * (link.weight != 1)}"
+    whole = join([name, "  ", kind, (f"{relation} · {weight}", "dim")])
+    if width is None or whole.cell_length <= width:
+        return whole
+    short = join([name, "  ", kind, (f"{relation} · {link.weight}¶", "dim")])
+    if short.cell_length <= width:
+        return short
+    return spread(
+        join([name, "  ", kind, (relation, "dim")]), Content.styled(f"{link.weight}¶", "dim"), width
     )
 
 
-def entity_in_passage_prompt(e: PassageEntity) -> Content:
-    return join(
+def entity_in_passage_prompt(e: PassageEntity, width: int | None = None) -> Content:
+    whole = join(
         [
             plain(e.name),
             "  ",
@@ -139,6 +267,23 @@ def entity_in_passage_prompt(e: PassageEntity) -> Content:
             *([("  as ", "dim"), plain(e.text)] if e.text != e.name else []),
         ]
     )
+    return whole if width is None else fit(whole, width)
+
+
+def passage_header(detail: PassageDetail, count: int, width: int | None = None) -> Content:
+    """¶ source title, then location and entity count kept together on one line."""
+    p = detail.passage
+    title = join([("¶ ", "bold"), styled(detail.source_title, "bold")])
+    tail = Content.styled(f"{p.location} · {count} entit{'y' if count == 1 else 'ies'}", "dim")
+    whole = title + Content("  ") + tail
+    if width is None or whole.cell_length <= width:
+        return whole
+    lines = title.wrap(width)
+    if lines[-1].cell_length + 2 + tail.cell_length <= width:
+        lines[-1] = lines[-1] + Content("  ") + tail
+    else:
+        lines.append(fit(tail, width))
+    return Content("\n").join(lines)
 
 
 def passage_record(detail: PassageDetail) -> RecordData:
@@ -146,15 +291,6 @@ def passage_record(detail: PassageDetail) -> RecordData:
     seen: dict[int, PassageEntity] = {}
     for e in detail.entities:
         seen.setdefault(e.entity_id, e)
-    header = join(
-        [
-            ("¶ ", "bold"),
-            styled(detail.source_title, "bold"),
-            "  ",
-            (p.location, "dim"),
-            (f"  {len(seen)} entities", "dim"),
-        ]
-    )
     card = PassageCard(
         p.id,
         p.source_id,
@@ -163,26 +299,38 @@ def passage_record(detail: PassageDetail) -> RecordData:
         p.text,
         [(e.start - p.start, e.end - p.start) for e in detail.entities],
     )
+    entities = list(seen.values())
     return RecordData(
         kind="passage",
         id=p.id,
         title=f"{detail.source_title} {p.location}",
-        header=header,
-        links=[(f"e:{eid}", entity_in_passage_prompt(e), e.name) for eid, e in seen.items()],
+        header=passage_header(detail, len(seen)),
+        links=[(f"e:{e.entity_id}", entity_in_passage_prompt(e), e.name) for e in entities],
         links_title=f"Entities in this passage ({len(seen)})",
         passages=[card],
         passages_title="Passage",
         source_id=p.source_id,
+        fit_header=lambda width, rows: passage_header(detail, len(seen), width),
+        fit_link=lambda i, width: entity_in_passage_prompt(entities[i], width),
     )
 
 
-def card_prompt(card: PassageCard, *, full: bool = False, width: int = 320) -> Content:
-    """Source and location on one line, then the passage around its first mention."""
-    label = join([styled(card.source_title, "bold"), "  ", (card.location, "dim")])
+def card_prompt(
+    card: PassageCard, *, full: bool = False, chars: int = 320, width: int | None = None
+) -> Content:
+    """Source and location on one line, then the passage around its first mention.
+
+    With a `width`, the source title is cut so that the location stays on its line.
+    """
+    location = Content.styled(card.location, "dim")
+    label = styled(card.source_title, "bold")
+    if width is not None and label.cell_length + 2 + location.cell_length > width:
+        label = fit(label, max(1, width - 2 - location.cell_length))
+    label = label + Content("  ") + location
     text, spans = card.text, card.spans
     if not full and spans:
         first_start, first_end = min(spans)
-        text, s0, _e0, cut_left, cut_right = window(card.text, first_start, first_end, width)
+        text, s0, _e0, cut_left, cut_right = window(card.text, first_start, first_end, chars)
         shift = first_start - s0
         spans = [(s - shift, e - shift) for s, e in card.spans]
         body = highlight(text, [(s, e, MENTION) for s, e in spans if s >= 0 and e <= len(text)])

@@ -91,3 +91,108 @@ def window(text: str, start: int, end: int, width: int = 240) -> tuple[str, int,
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
     return text[left:right], start - left, end - left, left > 0, right < len(text)
+
+
+# -- fitting Content to a width ------------------------------------------------------
+
+
+def fit(content: Content, width: int) -> Content:
+    """One line at most `width` cells, cut with … when longer."""
+    if width <= 0:
+        return Content("")
+    return content.truncate(width, ellipsis=True) if content.cell_length > width else content
+
+
+def clip_lines(content: Content, width: int, lines: int) -> Content:
+    """`content` cut (with …) so that it wraps to at most `lines` lines at `width`.
+
+    No newline is added: the list wraps the text itself, and the plain text stays
+    a prefix of the original.
+    """
+    if width <= 0:
+        return content
+    if len(content.plain) > width * lines * 2:  # a huge snippet: never wrap all of it
+        content = content[: width * lines * 2]
+    elif len(content.wrap(width)) <= lines:
+        return content
+    low, high = 0, len(content.plain)
+    while low < high:  # the longest prefix that still fits with its …
+        mid = (low + high + 1) // 2
+        if len((content[:mid].rstrip() + "…").wrap(width)) <= lines:
+            low = mid
+        else:
+            high = mid - 1
+    return content[:low].rstrip() + "…"
+
+
+def spread(left: Content, right: Content, width: int, *, gap: int = 1) -> Content:
+    """`left` then `right` flush with the right edge; `left` is cut to make room."""
+    room = width - right.cell_length - gap
+    if room < 1:
+        return fit(left, width)
+    left = fit(left, room)
+    return left + Content(" " * (width - left.cell_length - right.cell_length)) + right
+
+
+Item = Content | tuple[Content, Content]  # text, or (text, a tail kept when it is cut)
+
+
+def _cut(item: Item, width: int) -> Content:
+    if isinstance(item, Content):
+        return fit(item, width)
+    body, tail = item
+    if body.cell_length + tail.cell_length <= width:
+        return body + tail
+    return fit(body, max(1, width - tail.cell_length)) + tail
+
+
+def _length(item: Item) -> int:
+    return (
+        item.cell_length if isinstance(item, Content) else item[0].cell_length + item[1].cell_length
+    )
+
+
+def items_in_lines(
+    lead: Content,
+    items: Sequence[Item],
+    width: int,
+    lines: int,
+    *,
+    sep: str = ", ",
+    unlisted: int = 0,
+) -> tuple[list[Content], int]:
+    """`lead` then `items` separated by `sep`, laid out in at most `lines` lines of `width`.
+
+    An item longer than a line is cut with … (before its tail, if it has one); items
+    that do not fit, and `unlisted` ones not even given, are counted in a "+N more".
+    Returns (lines, left out).
+    """
+
+    def layout(pieces: Sequence[Item]) -> tuple[list[Content], int]:
+        """Lines, and how many pieces fit in `lines` lines."""
+        out: list[Content] = []
+        line = lead
+        fresh = True  # nothing on this line yet but the lead or the indent
+        for i, piece in enumerate(pieces):
+            glue = Content(sep if i < len(pieces) - 1 else "")
+            mark = glue.rstrip().cell_length
+            if not fresh and line.cell_length + _length(piece) + mark > width:
+                out.append(line.rstrip())
+                if len(out) >= lines:
+                    return out, i
+                line, fresh = Content("  "), True
+            line = line + _cut(piece, width - line.cell_length - mark) + glue
+            fresh = False
+        out.append(line.rstrip())
+        return out, len(pieces)
+
+    laid, placed = layout(items)
+    if placed == len(items) and not unlisted:
+        return laid, 0
+    for keep in range(placed, -1, -1):
+        more = len(items) - keep + unlisted
+        laid, fitted = layout([*items[:keep], Content.styled(f"+{more} more", "dim")])
+        if fitted == keep + 1:
+            return laid, more
+    more = len(items) + unlisted
+    return [fit(lead + Content.styled(f"+{more} more", "dim"), width)], more

@@ -9,6 +9,8 @@ and `alt+right` walk the history and restore the pane and row you were on.
 from __future__ import annotations
 
 import asyncio
+import re
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -20,13 +22,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from casework.db import queries
 from casework.db.models import EntitySummary, SearchHit
 from casework.tui.history import History, Visit
 from casework.tui.records import (
+    PassageCard,
     RecordData,
     card_prompt,
     entity_record,
@@ -35,8 +37,9 @@ from casework.tui.records import (
     passage_record,
 )
 from casework.tui.sanitize import visible_line
-from casework.tui.text import KIND_LABELS, join, plain, styled
-from casework.tui.widgets.lists import CaseList, parse_ref
+from casework.tui.text import KIND_LABELS, clip_lines, fit, join, plain, spread, styled
+from casework.tui.widgets.fitted import Fitted
+from casework.tui.widgets.lists import CaseList, Row, parse_ref
 from casework.tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -47,34 +50,86 @@ DEBOUNCE = 0.01
 PREVIEW_DELAY = 0.12  # a highlight must rest this long before its record loads
 PAGE = 60  # options put in a list at a time; more are added as the highlight nears the end
 PANES = ("links", "passages")  # the panes whose row history restores
+SLOW = 0.15  # a query still running after this long says "searching…"
+PLURALS = {
+    "person": "People",
+    "organization": "Orgs",
+    "place": "Places",
+    "date": "Dates",
+    "money": "Money",
+    "passage": "Passages",
+}
 
 
-def hit_prompt(hit: SearchHit) -> Content:
+SNIPPET_LINES = 2  # a passage hit: this many lines of text (3 in a tall list), then its source
+
+
+def entity_line(name: str, kind: str, mentions: int, width: int | None) -> Content:
+    """`name  kind` and the mention count; with a `width`, the count at the end of the line.
+
+    One line when the name leaves room for its kind; else the kind and count go on a
+    second line, so a name is cut only when it is longer than the whole line.
+    """
+    label = KIND_LABELS.get(kind, kind)
+    count = Content.styled(str(mentions), "dim")
+    if width is None:
+        return join([styled(name, "bold"), "  ", (label, "italic")]) + Content("  ") + count
+    for gap in ("  ", " "):
+        line = join([styled(name, "bold"), gap, (label, "italic")])
+        if line.cell_length + 1 + count.cell_length <= width:
+            return spread(line, count, width)
+    second = spread(Content.styled(f"  {label}", "italic"), count, width)
+    return Content("\n").join([fit(styled(name, "bold"), width), second])
+
+
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?")
+_SPACES = re.compile(r"\s+")
+
+
+def tidy_snippet(text: str) -> str:
+    """A passage snippet as one line of prose: table pipes and rules, headings and line
+    breaks become plain separators. Only for display; controls are made visible later."""
+    text = _TABLE_RULE.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    body = text.removeprefix("…")
+    if body.startswith("|") or body.endswith("|"):  # a table row: its cells
+        cells = [c.strip() for c in body.split("|") if c.strip()]
+        text = text[: len(text) - len(body)] + " · ".join(cells)
+    return re.sub(r"^(…?)#{1,6} ", r"\1", text)
+
+
+def hit_prompt(hit: SearchHit, width: int | None = None, lines: int = SNIPPET_LINES) -> Content:
     if hit.type == "entity":
-        first = join(
-            [
-                styled(hit.name, "bold"),
-                "  ",
-                (KIND_LABELS.get(hit.kind, hit.kind), "italic"),
-                (f"  {hit.mentions}", "dim"),
-            ]
-        )
+        first = entity_line(hit.name, hit.kind, hit.mentions, width)
         if hit.matched:
-            return Content("\n").join([first, join([("  aka ", "dim"), plain(hit.matched)])])
+            aka = join([("  aka ", "dim"), plain(hit.matched)])
+            return Content("\n").join([first, aka if width is None else fit(aka, width)])
         return first
-    where = join([("  ", ""), styled(hit.source_title or "", "dim"), (f" {hit.location}", "dim")])
-    return Content("\n").join([join([("¶ ", "bold"), plain(hit.name)]), where])
+    if width is None:
+        title = styled(hit.source_title or "", "dim")
+        where = join([("  ", ""), title, (f" {hit.location}", "dim")])
+        return Content("\n").join([join([("¶ ", "bold"), plain(hit.name)]), where])
+    text = clip_lines(join([("¶ ", "bold"), plain(tidy_snippet(hit.name))]), width, lines)
+    location = Content.styled(f"  {hit.location or ''}", "dim")
+    title = fit(styled(hit.source_title or "", "dim"), width - 2 - location.cell_length)
+    return Content("\n").join([text, Content("  ") + title + location])
 
 
-def summary_prompt(e: EntitySummary) -> Content:
-    return join(
-        [
-            styled(e.name, "bold"),
-            "  ",
-            (KIND_LABELS.get(e.kind, e.kind), "italic"),
-            (f"  {e.mentions}", "dim"),
-        ]
-    )
+def summary_prompt(e: EntitySummary, width: int | None = None) -> Content:
+    return entity_line(e.name, e.kind, e.mentions, width)
+
+
+def nothing(width: int | None = None) -> Content:
+    return Content.styled("Nothing in this case yet", "dim")
+
+
+def fit_card(card: PassageCard, full: bool, width: int) -> Content:
+    return card_prompt(card, full=full, width=width)
+
+
+def no_match(query: str, width: int | None = None) -> Content:
+    note = join([("No match for “", "dim"), plain(query.strip()), ("”", "dim")])
+    return note if width is None else clip_lines(note, width, 2)
 
 
 class ExplorerScreen(Screen[None]):
@@ -144,11 +199,7 @@ class ExplorerScreen(Screen[None]):
             yield CaseList(id="results")
             with Container(id="detail"):
                 with Vertical(id="record"):
-                    yield Static(
-                        Content("Type to search, or pick an entity."),
-                        id="record-header",
-                        markup=False,
-                    )
+                    yield Fitted(Content("Type to search, or pick an entity."), id="record-header")
                     yield CaseList(id="links")
                 yield CaseList(id="passages")
         yield Footer(compact=True)
@@ -185,53 +236,64 @@ class ExplorerScreen(Screen[None]):
 
     def set_kind_filter(self, kind: str | None) -> None:
         self.kind_filter = kind
-        results = self.query_one("#results", CaseList)
-        results.border_title = (
-            f"Results ({KIND_LABELS.get(kind, kind)} only)" if kind else "Results"
-        )
+        self.query_one("#results", CaseList).border_title = self._results_label()
         self.run_search(self._query)
+
+    def _results_label(self) -> str:
+        """Short, so that the count after it is never cut: `Results`, `Places`."""
+        return PLURALS.get(self.kind_filter or "", "Results")
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, text: str) -> None:
         worker = get_current_worker()
         await asyncio.sleep(DEBOUNCE)  # a newer keystroke cancels us here
         reader = self.case.reader
-        options: list[Option]
+        results = self.query_one("#results", CaseList)
+        label = self._results_label()
+        rows: list[Row]
         if text.strip():
-            hits = await reader.run(
-                queries.search,
-                text,
-                kind=self.kind_filter,
-                limit=SEARCH_LIMIT,
-                cancel=worker.cancelled_event,
-                lane="search",
+            query = asyncio.ensure_future(
+                reader.run(
+                    queries.search,
+                    text,
+                    kind=self.kind_filter,
+                    limit=SEARCH_LIMIT,
+                    cancel=worker.cancelled_event,
+                    lane="search",
+                )
             )
-            options = [Option(hit_prompt(h), id=f"{h.type[0]}:{h.id}") for h in hits]
+            # The first query of a big case builds the name index (a second or two): say so.
+            done, _ = await asyncio.wait({query}, timeout=SLOW)
+            if not done:
+                results.border_title = f"{label}: searching…"
+            hits = await query
+            rows = [(f"{h.type[0]}:{h.id}", partial(self._hit_prompt, h)) for h in hits]
         else:
             kind = self.kind_filter if self.kind_filter != "passage" else None
             top = await reader.run(
                 queries.list_entities, kind=kind, limit=SEARCH_LIMIT, lane="search"
             )
-            options = [Option(summary_prompt(e), id=f"e:{e.id}") for e in top]
+            rows = [(f"e:{e.id}", partial(summary_prompt, e)) for e in top]
         if worker.is_cancelled:
             return
-        results = self.query_one("#results", CaseList)
-        results.set_options(options)
-        if options:
+        if rows:
+            results.set_rows(rows)
             results.highlighted = 0
-        label = (
-            "Results"
-            if not self.kind_filter
-            else f"Results ({KIND_LABELS.get(self.kind_filter, self.kind_filter)} only)"
-        )
+        else:
+            results.show_note(partial(no_match, text) if text.strip() else partial(nothing))
+        # Short, so a narrow pane never cuts the count: "Results 24", "Places: top 16".
         results.border_title = (
-            f"{label} {len(options)}" if text.strip() else f"{label}: most mentioned"
+            f"{label} {len(rows)}" if text.strip() else f"{label}: top {len(rows)}"
         )
+
+    def _hit_prompt(self, hit: SearchHit, width: int) -> Content:
+        tall = self.query_one("#results", CaseList).tall
+        return hit_prompt(hit, width, SNIPPET_LINES + tall)
 
     @on(SearchBox.Move)
     def _move_results(self, event: SearchBox.Move) -> None:
         results = self.query_one("#results", CaseList)
-        if not results.option_count:
+        if not results.option_count or results.is_note:
             return
         current = results.highlighted if results.highlighted is not None else -1
         results.highlighted = max(0, min(results.option_count - 1, current + event.delta))
@@ -263,6 +325,12 @@ class ExplorerScreen(Screen[None]):
         self._remember()
         self.history.visit(Visit(kind, record_id))
         focus = "#passages" if kind == "entity" else "#links"
+        if self.record is not None and (self.record.kind, self.record.id) == (kind, record_id):
+            # The preview already shows it: no reload, and the keys typed next reach the pane.
+            self.workers.cancel_group(self, "record")
+            self.set_focus(self.query_one(focus, CaseList))
+            self.refresh_bindings()
+            return
         self.load_record(kind, record_id, focus=focus)
 
     def watch_focused(self, old: Widget | None, new: Widget | None) -> None:
@@ -316,7 +384,7 @@ class ExplorerScreen(Screen[None]):
                 total = len(data.links if widget.id == "links" else data.passages)
                 make = self._link_options if widget.id == "links" else self._passage_options
                 if widget.option_count <= row < total:  # restore beyond the first page
-                    widget.add_options(make(widget.option_count, row + PAGE))
+                    widget.add_rows(make(widget.option_count, row + PAGE))
                 if row < widget.option_count:
                     widget.highlighted = row
             widget.focus()
@@ -325,30 +393,35 @@ class ExplorerScreen(Screen[None]):
         self._remember()
         self.record = data
         self._last_pane = None
-        header = self.query_one("#record-header", Static)
-        header.update(data.header)
+        header = self.query_one("#record-header", Fitted)
+        header.show(data.fit_header or data.header)
         header.border_title = "Entity" if data.kind == "entity" else "Passage"
         links = self.query_one("#links", CaseList)
-        links.set_options(self._link_options(0, PAGE))
+        links.set_rows(self._link_options(0, PAGE))
         links.border_title = data.links_title
         if data.links:
             links.highlighted = 0
         passages = self.query_one("#passages", CaseList)
-        passages.set_options(self._passage_options(0, PAGE))
+        passages.set_rows(self._passage_options(0, PAGE))
         passages.border_title = data.passages_title
         if data.passages:
             passages.highlighted = 0
         self.refresh_bindings()
 
-    def _link_options(self, start: int, stop: int) -> list[Option]:
-        assert self.record is not None
-        return [Option(prompt, id=oid) for oid, prompt, _ in self.record.links[start:stop]]
+    def _link_options(self, start: int, stop: int) -> list[Row]:
+        record = self.record
+        assert record is not None
+        fit_link = record.fit_link
+        return [
+            (oid, partial(fit_link, i) if fit_link else (lambda _w, p=prompt: p))
+            for i, (oid, prompt, _) in enumerate(record.links[start:stop], start)
+        ]
 
-    def _passage_options(self, start: int, stop: int) -> list[Option]:
+    def _passage_options(self, start: int, stop: int) -> list[Row]:
         assert self.record is not None
         full = self.record.kind == "passage"
         return [
-            Option(card_prompt(c, full=full), id=f"p:{c.passage_id}")
+            (f"p:{c.passage_id}", partial(fit_card, c, full))
             for c in self.record.passages[start:stop]
         ]
 
@@ -362,7 +435,7 @@ class ExplorerScreen(Screen[None]):
         total = len(self.record.links if listing.id == "links" else self.record.passages)
         if have < total and event.option_index >= have - 10:
             make = self._link_options if listing.id == "links" else self._passage_options
-            listing.add_options(make(have, have + PAGE))
+            listing.add_rows(make(have, have + PAGE))
 
     # -- actions ------------------------------------------------------------------
 
@@ -408,9 +481,20 @@ class ExplorerScreen(Screen[None]):
             target.kind, target.id, focus=f"#{target.pane}" if target.pane else None, row=target.row
         )
 
+    def can_go_back(self) -> bool:
+        current = self.history.current
+        shown = (self.record.kind, self.record.id) if self.record else None
+        if current is not None and shown is not None and shown != (current.kind, current.id):
+            return True  # a preview: back returns to the record it hid
+        return self.history.can_go_back()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("go_link", "open_source") and self.record is None:
             return None
+        if action == "back":
+            return self.can_go_back()  # hidden when there is nothing to go back to
+        if action == "forward":
+            return self.history.can_go_forward()
         return True
 
     def action_go_link(self) -> None:
