@@ -18,6 +18,7 @@ from tui_helpers import (
 
 from casework.db import queries
 from casework.db.connection import open_case
+from casework.tui.records import RecordData
 from casework.tui.screens.document import DocumentScreen
 from casework.tui.screens.explorer import ExplorerScreen
 from casework.tui.screens.help import HelpScreen
@@ -515,6 +516,55 @@ async def test_a_slow_search_says_searching(demo_db, monkeypatch) -> None:
         assert results.border_title == f"Results {len(options(pilot.app, '#results'))}"
 
 
+async def test_the_link_picker_puts_the_whole_name_first(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        await pilot.press("g", *"paris")
+        await settle(pilot)
+        found = options(pilot.app, "#picker-list")
+        assert found[0].startswith("Paris  place")
+        assert {"Paris Criminal Court", "Embassy of China in Paris"} <= {
+            row.split("  ")[0] for row in found[1:]
+        }
+
+
+async def test_the_link_picker_of_a_hub_shows_the_best_rows_only(demo_db) -> None:
+    from textual.content import Content
+
+    from casework.tui.screens.link_picker import SHOWN, LinkPicker
+
+    names = [f"Person {i:05d} of Paris" if i % 7 else f"Company {i} Ltd" for i in range(9870)]
+    hub = RecordData(
+        kind="entity",
+        id=1,
+        title="Hub",
+        header=Content("Hub"),
+        links=[(f"e:{i + 2}:{i}", Content(n), n) for i, n in enumerate(names)],
+    )
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        picked: list[int | None] = []
+        pilot.app.push_screen(LinkPicker(hub), picked.append)
+        await settle(pilot)
+        listing = pilot.app.screen.query_one("#picker-list", CaseList)
+        assert listing.option_count == SHOWN + 1
+        assert options(pilot.app, "#picker-list")[-1] == f"… {9870 - SHOWN:,} more: type to narrow"
+        started = time.perf_counter()
+        await pilot.press(*"compa")
+        await settle(pilot)
+        assert time.perf_counter() - started < 2.0
+        companies = sum(n.startswith("Company") for n in names)
+        assert listing.border_title == f"{companies} of 9870"
+        assert options(pilot.app, "#picker-list")[0] == "Company 0 Ltd"
+        listing.focus()
+        await pilot.press("end")  # the "more" note after the last row is never highlighted
+        assert listing.highlighted == SHOWN - 1
+        last = listing.highlighted_ref
+        await pilot.press("enter")
+        await settle(pilot)
+        assert last is not None and picked == [last[1]]
+
+
 async def test_passage_headers_and_incoming_links_read_naturally_at_80x24(demo_db) -> None:
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
@@ -532,3 +582,34 @@ async def test_passage_headers_and_incoming_links_read_naturally_at_80x24(demo_d
         await open_entity(pilot, "lyon", "Lyon")
         links = options(pilot.app, "#links")
         assert any(row.startswith("Henri M.  person · born here · ") for row in links)
+
+
+async def test_dialogs_show_their_own_keys_in_the_footer(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        await pilot.press("g")
+        await settle(pilot)
+        assert footer_keys(pilot.app) == [("⏎", "Go to"), ("esc", "Close")]
+        assert screen_lines(pilot.app)[-1].startswith("⏎ Go to esc Close")
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        assert footer_keys(pilot.app) == [("esc", "Close help")]
+        assert screen_lines(pilot.app)[-1].startswith("esc Close help")
+
+
+async def test_the_document_header_and_the_help_fit_at_80x24(demo_db) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, "pierre mari", "Pierre-Marie H.")
+        await pilot.press("o")
+        await settle(pilot)
+        doc = header(pilot.app, "#doc-header").split("\n")
+        assert len(doc) == 3 and all(len(line) <= 78 for line in doc)
+        assert doc[2].startswith("mention 1 of") and doc[2].endswith("esc back")
+        await pilot.press("escape")
+        await settle(pilot)
+        pilot.app.screen.query_one("#links").focus()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = pilot.app.screen.query_one("#help Static").content.plain.split("\n")
+        at = next(i for i, line in enumerate(lines) if "(in the search box:" in line)
+        assert lines[at + 1].startswith(" " * 24 + "move in the results")

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from casework.db import queries
 from casework.db.models import PassageEntity, PassageRow, SourceSummary
-from casework.tui.text import CURRENT, MENTION, highlight, join, plain, styled
+from casework.tui.text import CURRENT, MENTION, fit, highlight, join, plain, styled
+from casework.tui.widgets.fitted import Fitted
 from casework.tui.widgets.lists import CaseList
 
 
@@ -64,7 +65,7 @@ class DocumentScreen(Screen[int | None]):
         self._starts: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Loading document…"), id="doc-header", markup=False)
+        yield Fitted(Content("Loading document…"), id="doc-header")
         yield CaseList(id="document")
         yield Footer(compact=True)
 
@@ -110,25 +111,36 @@ class DocumentScreen(Screen[int | None]):
         return Content("\n").join([label, highlight(p.text, spans)])
 
     def _update_header(self) -> None:
-        if self.data is None:
-            return
+        if self.data is not None:
+            self.query_one("#doc-header", Fitted).show(self.header)
+
+    def header(self, width: int | None = None, rows: int = 4) -> Content:
+        """Title (and date), path, and the mention we are on: each one line of `width`."""
+        assert self.data is not None
         s = self.data.source
-        parts: list[Content | tuple[str, str] | str] = [styled(s.title or s.path, "bold")]
+        title = styled(s.title or s.path, "bold")
         if s.published:
-            parts += ["  ", (s.published, "dim")]
-        parts += ["\n", plain(s.path)]
+            title = join([title, "  ", (s.published, "dim")])
         total = len(self.data.mentions)
         if total:
             m = self.data.mentions[self.current]
-            parts += [
-                "\n",
-                (f"mention {self.current + 1} of {total}: ", "dim"),
-                plain(m.text),
-                ("  n next · N previous · enter open passage · esc back", "dim"),
+            where = join([(f"mention {self.current + 1} of {total}: ", "dim"), plain(m.text)])
+            hints = [
+                "  n next · N previous · enter open passage · esc back",
+                "  n/N next/previous · enter open · esc back",
+                "  n/N · enter open · esc back",
             ]
         else:
-            parts += ["\n", ("no mentions to step through · esc back", "dim")]
-        self.query_one("#doc-header", Static).update(join(parts))
+            where = Content.styled("no mentions to step through", "dim")
+            hints = [" · esc back"]
+        if width is None:
+            where = where + Content.styled(hints[0], "dim")
+            return Content("\n").join([title, plain(s.path), where])
+        for hint in hints:  # the keys when they fit beside the mention; the footer has them too
+            if where.cell_length + len(hint) <= width:
+                where = where + Content.styled(hint, "dim")
+                break
+        return Content("\n").join(fit(line, width) for line in (title, plain(s.path), where))
 
     def action_step(self, delta: int) -> None:
         if self.data is None or not self.data.mentions:

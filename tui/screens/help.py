@@ -7,9 +7,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer
 
-from casework.tui.text import join
+from casework.tui.widgets.fitted import Fitted
 
 # Keys that belong to Textual's own widgets (lists, inputs), described by hand.
 LIST_KEYS = [
@@ -49,12 +49,22 @@ def binding_rows() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-def help_content() -> Content:
+KEY_COLUMN = 24  # "  " and the keys, padded: descriptions start here
+
+
+def help_content(width: int | None = None) -> Content:
+    """Every key by group; with a `width`, a description that wraps stays in its column."""
     lines: list[Content] = []
     for title, rows in binding_rows():
         lines.append(Content.styled(title, "bold underline"))
         for keys, desc in rows:
-            lines.append(join([(f"  {keys:<22}", "bold"), desc]))
+            key = Content.styled(f"  {keys:<{KEY_COLUMN - 2}}", "bold")
+            if width is None or width - KEY_COLUMN < 16:
+                lines.append(key + Content(desc))
+                continue
+            wrapped = Content(desc).wrap(width - KEY_COLUMN)
+            lines.append(key + wrapped[0])
+            lines += [Content(" " * KEY_COLUMN) + more for more in wrapped[1:]]
         lines.append(Content(""))
     lines.append(Content.styled("escape or ? closes this help", "dim"))
     return Content("\n").join(lines)
@@ -62,12 +72,20 @@ def help_content() -> Content:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,question_mark,q", "dismiss", "Close help", id="casework.help.close"),
+        Binding(
+            "escape,question_mark,q",
+            "dismiss",
+            "Close help",
+            key_display="esc",
+            id="casework.help.close",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(help_content(), markup=False)
+            yield Fitted(help_content())
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "Keys"
+        self.query_one(Fitted).show(lambda width, _rows: help_content(width))
