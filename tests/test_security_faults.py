@@ -100,15 +100,14 @@ KILL_POINTS = [
 ]
 
 
-@pytest.mark.parametrize("point", KILL_POINTS)
-def test_sigkill_inside_a_document_leaves_it_absent_and_a_rerun_completes(
-    tmp_path: Path, point: str
-) -> None:
+def kill_import_at(tmp_path: Path, point: str, nth: int) -> tuple[Path, Path]:
+    """Import six documents in a child process and SIGKILL it inside the transaction of
+    the `nth` call of CaseWriter.`point`; returns (folder, case)."""
     folder = write_docs(tmp_path / "docs")
     db = tmp_path / "case.db"
     script = KILLER.format(tests=TESTS, db=str(db), folder=str(folder))
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, point, "3"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script, point, str(nth)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert proc.stdout is not None
@@ -116,6 +115,14 @@ def test_sigkill_inside_a_document_leaves_it_absent_and_a_rerun_completes(
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    return folder, db
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_sigkill_inside_a_document_leaves_it_absent_and_a_rerun_completes(
+    tmp_path: Path, point: str
+) -> None:
+    folder, db = kill_import_at(tmp_path, point, 3)
     conn = open_case(db)
     assert_whole_documents(conn)
     present = {Path(s.path).name for s in queries.list_sources(conn)}
@@ -140,18 +147,7 @@ def _counts(conn: sqlite3.Connection) -> tuple[list[tuple[object, ...]], ...]:
 def test_sigkill_while_counting_leaves_a_backlog_the_next_import_applies(tmp_path: Path) -> None:
     """Counts, names, co-mention links and the full-text index are applied in batches:
     killed inside one, the documents stay whole and the next import finishes the batch."""
-    folder = write_docs(tmp_path / "docs")
-    db = tmp_path / "case.db"
-    script = KILLER.format(tests=TESTS, db=str(db), folder=str(folder))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, "rename", "1"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "in-transaction"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    folder, db = kill_import_at(tmp_path, "rename", 1)
     conn = open_case(db)
     assert_whole_documents(conn, expected=6)
     assert queries.search(conn, "number0", kind="passage") == []  # the batch never committed
