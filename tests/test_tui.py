@@ -468,6 +468,32 @@ async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_pane
         assert pilot.app.explorer.query_one("#search").value == "mcalum"
 
 
+async def test_keys_typed_while_a_record_opens_act_on_that_record(demo_db, monkeypatch) -> None:
+    from casework.tui.screens import explorer
+
+    real = explorer.load_entity
+
+    def slow_load(conn, entity_id):
+        time.sleep(0.5)
+        return real(conn, entity_id)
+
+    async with make_app(demo_db).run_test() as pilot:
+        await open_entity(pilot, "mcalum", "Fiona McCallum")
+        fiona = pilot.app.explorer.record.id
+        links = pilot.app.screen.query_one("#links", CaseList)
+        links.focus()
+        await settle(pilot)
+        target = links.highlighted_ref
+        assert target is not None and target[1] != fiona
+        monkeypatch.setattr(explorer, "load_entity", slow_load)
+        await pilot.press("enter", "enter", "o")  # open the link; the 2nd enter is too early
+        assert pilot.app.focused.id in ("passages", "document")  # not the links or the box
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.screen.entity_id == target[1]  # the new record's source, not Fiona's
+        assert pilot.app.explorer.history.current.id == target[1]
+
+
 async def test_back_shows_in_the_footer_only_when_there_is_somewhere_to_go(demo_db) -> None:
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await settle(pilot)

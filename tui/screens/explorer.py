@@ -9,6 +9,7 @@ and `alt+right` walk the history and restore the pane and row you were on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from casework.db import queries
 from casework.db.models import EntitySummary, SearchHit
@@ -183,6 +184,7 @@ class ExplorerScreen(Screen[None]):
         self.record: RecordData | None = None
         self.kind_filter: str | None = None
         self._query = ""
+        self._visiting: Worker[None] | None = None  # the load of the record being opened
         self._last_pane: str | None = None
 
     @property
@@ -318,6 +320,8 @@ class ExplorerScreen(Screen[None]):
         target = parse_ref(event.option_id)
         if target:
             event.stop()
+            if event.option_list.id in PANES and self._visit_pending:
+                return  # a row of the record we are leaving: its panes are being replaced
             self.visit(*target)
 
     def visit(self, kind: str, record_id: int) -> None:
@@ -331,7 +335,19 @@ class ExplorerScreen(Screen[None]):
             self.set_focus(self.query_one(focus, CaseList))
             self.refresh_bindings()
             return
-        self.load_record(kind, record_id, focus=focus)
+        # Focus moves now, so the keys typed next reach the panes; `o` and `g` wait for it.
+        self.set_focus(self.query_one(focus, CaseList))
+        self._visiting = self.load_record(kind, record_id, focus=focus)
+
+    @property
+    def _visit_pending(self) -> bool:
+        return self._visiting is not None and not self._visiting.is_finished
+
+    async def _visited(self) -> None:
+        """Wait until the record being opened is shown (errors are reported by the worker)."""
+        if self._visiting is not None and self._visit_pending:
+            with contextlib.suppress(Exception):
+                await self._visiting.wait()
 
     def watch_focused(self, old: Widget | None, new: Widget | None) -> None:
         if isinstance(old, CaseList) and old.id in PANES:
@@ -497,11 +513,12 @@ class ExplorerScreen(Screen[None]):
             return self.history.can_go_forward()
         return True
 
-    def action_go_link(self) -> None:
+    async def action_go_link(self) -> None:
         from casework.tui.screens.link_picker import LinkPicker
 
         if isinstance(self.focused, Input):
             raise SkipAction()  # a "g" typed in the search box is text
+        await self._visited()
         if self.record is None or not self.record.links:
             self.notify("This record has no links.", timeout=2)
             return
@@ -512,9 +529,10 @@ class ExplorerScreen(Screen[None]):
 
         self.app.push_screen(LinkPicker(self.record), chosen)
 
-    def action_open_source(self) -> None:
+    async def action_open_source(self) -> None:
         from casework.tui.screens.document import DocumentScreen
 
+        await self._visited()
         if self.record is None or not self.record.passages:
             self.notify("No passage to open.", timeout=2)
             return
