@@ -276,6 +276,19 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(demo_db) -> Non
         assert pilot.app.screen.query_one("#search").value == "queen go/1"
 
 
+async def test_keys_typed_right_after_enter_in_the_search_box_reach_the_record(demo_db) -> None:
+    from casework.tui.screens.link_picker import LinkPicker
+
+    async with make_app(demo_db).run_test() as pilot:
+        await search(pilot, "mcalum")
+        burst(pilot, ("enter", "\r"), ("g", "g"), *[(c, c) for c in "claire"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LinkPicker)
+        assert pilot.app.screen.query_one("#picker-input").value == "claire"
+        assert pilot.app.explorer.query_one("#search").value == "mcalum"
+        assert options(pilot.app, "#picker-list")[0].startswith("Claire Vasseur")
+
+
 async def test_highlighting_a_result_previews_it_without_a_history_step(demo_db) -> None:
     async with make_app(demo_db).run_test() as pilot:
         await settle(pilot)

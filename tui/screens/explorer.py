@@ -176,6 +176,16 @@ class ExplorerScreen(Screen[None]):
             tooltip="Open the document at the selected passage",
         ),
         Binding("escape", "leave_search", "Leave search", show=False, id="casework.leave"),
+        # Priority, as "/": the result opens (and focus moves) before the keys queued behind
+        # the enter are routed, so "enter g" typed fast opens the picker, not "g" in the box.
+        Binding(
+            "enter",
+            "open_result",
+            "Open result",
+            show=False,
+            priority=True,
+            id="casework.open",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -300,10 +310,10 @@ class ExplorerScreen(Screen[None]):
         current = results.highlighted if results.highlighted is not None else -1
         results.highlighted = max(0, min(results.option_count - 1, current + event.delta))
 
-    @on(Input.Submitted, "#search")
-    def _submit(self) -> None:
-        results = self.query_one("#results", CaseList)
-        target = results.highlighted_ref
+    def action_open_result(self) -> None:
+        if self.focused is not self.query_one("#search"):
+            raise SkipAction()  # enter in a list is the list's
+        target = self.query_one("#results", CaseList).highlighted_ref
         if target:
             self.visit(*target)
 

@@ -21,6 +21,9 @@ LIST_KEYS = [
 ]
 
 
+COVERED = {"casework.open"}  # bindings LIST_KEYS already describes ("enter")
+
+
 def key_label(binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
@@ -40,7 +43,7 @@ def binding_rows() -> list[tuple[str, list[tuple[str, str]]]]:
     ):
         rows: dict[str, str] = {}
         for b in bindings:
-            if isinstance(b, Binding) and b.description:
+            if isinstance(b, Binding) and b.description and b.id not in COVERED:
                 label = key_label(b)
                 rows[b.description] = (
                     rows[b.description] + "  " + label if b.description in rows else label
