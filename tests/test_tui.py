@@ -455,6 +455,10 @@ async def test_wide_screens_give_the_record_room_for_links_on_one_line(demo_db) 
         rows = prompt_lines(pilot.app, "#links")
         assert rows[0][0].startswith("Henri M.  person · ") and rows[0][0].endswith(" passages")
         assert all(len(r) == 1 for r in rows)  # typed ones too, shortened if need be
+        await open_entity(pilot, "claire vass", "Claire Vasseur")
+        rows = prompt_lines(pilot.app, "#links")
+        assert all(len(r) == 1 for r in rows)
+        assert any(r[0].startswith("Fiona McCallum") and "· received from · " in r[0] for r in rows)
 
 
 async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_panes(

@@ -22,7 +22,6 @@ from casework.tui.text import (
     items_in_lines,
     join,
     plain,
-    spread,
     styled,
     window,
 )
@@ -242,7 +241,11 @@ def relation_label(relation: str) -> str:
 
 
 def link_prompt(link: LinkSummary, width: int | None = None) -> Content:
-    """Name, kind, relation and weight; with a `width`, on one line of it."""
+    """Name, kind, relation and weight; with a `width`, on one line of it.
+
+    Too long, it gives up, in turn: "passages" for ¶, the kind, then the end of the name;
+    the relation stays whole as long as anything can.
+    """
     relation = "" if link.relation == "co-mentioned" else f" · {relation_label(link.relation)}"
     name = plain(link.name)
     kind = Content.styled(KIND_LABELS.get(link.kind, link.kind), "italic")
@@ -250,12 +253,13 @@ def link_prompt(link: LinkSummary, width: int | None = None) -> Content:
     whole = join([name, "  ", kind, (f"{relation} · {weight}", "dim")])
     if width is None or whole.cell_length <= width:
         return whole
-    short = join([name, "  ", kind, (f"{relation} · {link.weight}¶", "dim")])
-    if short.cell_length <= width:
-        return short
-    return spread(
-        join([name, "  ", kind, (relation, "dim")]), Content.styled(f"{link.weight}¶", "dim"), width
-    )
+    tail = Content.styled(f"{relation} · {link.weight}¶", "dim")
+    for lead in (join([name, "  ", kind]), name):
+        if lead.cell_length + tail.cell_length <= width:
+            return lead + tail
+    if width - tail.cell_length >= 8:
+        return fit(name, width - tail.cell_length) + tail
+    return fit(name + tail, width)
 
 
 def entity_in_passage_prompt(e: PassageEntity, width: int | None = None) -> Content:
