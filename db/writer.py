@@ -327,8 +327,9 @@ class CaseWriter:
             ids |= names.by_norm.get((kind, norm), set())
         for last in lasts:
             ids |= names.by_last.get((kind, last), set())
-        chosen = sorted(ids)[:MAX_CANDIDATES] if len(ids) > MAX_CANDIDATES else ids
-        return [names.entities[i] for i in chosen if i in names.entities]
+        # In id order: ties (equal mentions) go to the older entity, whatever the order
+        # the aliases were looked up in (a set of strings: it changes with the hash seed).
+        return [names.entities[i] for i in sorted(ids)[:MAX_CANDIDATES] if i in names.entities]
 
     def find_by_value(self, kind: str, value: str) -> Candidate | None:
         eid = self.names.by_value.get((kind, value))

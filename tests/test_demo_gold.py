@@ -51,3 +51,37 @@ def test_no_wrong_merge(result: DemoResult) -> None:
 def test_aliases_of_one_entity_end_up_together(result: DemoResult) -> None:
     assert result.merges.recall() >= 0.97
     assert result.same_kept >= result.same_total - 2, result.same_split
+
+
+DUMP = """
+import hashlib, sqlite3, sys
+from pathlib import Path
+from casework.importers.demo import build_demo
+db = build_demo(Path(sys.argv[1]))
+c = sqlite3.connect(db)
+rows = c.execute(
+    "SELECT e.id, e.kind, e.name, a.alias, a.rule, a.count FROM entities e"
+    " LEFT JOIN aliases a ON a.entity_id = e.id ORDER BY e.id, a.id"
+).fetchall() + c.execute("SELECT a, b, weight FROM co_mentions ORDER BY a, b").fetchall()
+print(hashlib.sha256(repr(rows).encode()).hexdigest())
+"""
+
+
+def test_the_demo_case_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Sets of strings iterate in an order that changes with PYTHONHASHSEED; no merge, name
+    or rule may depend on it (two equal candidates once went either way)."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "2", "7"):
+        out = subprocess.run(
+            [sys.executable, "-c", DUMP, str(tmp_path / f"seed{seed}.db")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
