@@ -56,7 +56,7 @@ def test_hostile_case_explored_in_a_pty_writes_no_document_escape(
 ) -> None:
     term = Terminal([CASEWORK, "open", str(hostile_case)], env=private_env(tmp_path))
     try:
-        term.wait_for("Results: most mentioned")
+        term.wait_for("Results: top")
         term.settle(0.5)
         term.step("acme", "Results 3")
         term.step("\r", "Passages (")  # the entity whose name sets the window title
@@ -135,7 +135,7 @@ def test_a_crash_prints_one_line_and_a_log_path_never_document_text(
         [sys.executable, "-c", CRASHER, str(hostile_case), "plain"], env=private_env(tmp_path)
     )
     try:
-        term.wait_for("Results: most mentioned")
+        term.wait_for("Results: top")
         term.settle(0.5)
         term.step("zed", "Results 2")
         term.step("\r", "Passages (1 in 1 source)")
@@ -200,7 +200,7 @@ def test_a_read_only_session_leaves_the_file_unchanged(hostile_case: Path, tmp_p
     term = Terminal([CASEWORK, "open", str(copy), "--read-only"], env=private_env(tmp_path))
     try:
         term.wait_for("(read-only)")
-        term.wait_for("Results: most mentioned")
+        term.wait_for("Results: top")
         term.settle(0.5)
         term.step("henri", "Results ")
         term.step("\r", "Passages (")

@@ -402,7 +402,7 @@ async def test_the_tui_reads_while_a_writer_holds_the_lock(tmp_path: Path) -> No
             await settle(pilot)
             assert "Passages (" in (pilot.app.screen.query_one("#passages").border_title or "")
             await search(pilot, "uncommitted")
-            assert options(pilot.app, "#results") == []
+            assert options(pilot.app, "#results") == ["No match for “uncommitted”"]
             assert time.monotonic() - started < BUSY_TIMEOUT_MS / 1000  # never waited
             assert not list(pilot.app._notifications)
     finally:
