@@ -466,7 +466,7 @@ async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_pane
 ) -> None:
     from casework.tui.screens import explorer
 
-    real = explorer.load_entity
+    real = explorer.load_entity_record
 
     def slow_load(conn, entity_id):
         time.sleep(0.5)
@@ -477,7 +477,7 @@ async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_pane
         await pilot.pause(0.3)
         await settle(pilot)
         assert header(pilot.app).startswith("Fiona McCallum")  # the preview
-        monkeypatch.setattr(explorer, "load_entity", slow_load)  # a reload would be slow
+        monkeypatch.setattr(explorer, "load_entity_record", slow_load)  # a reload would be slow
         await pilot.press("enter", "o")  # no wait: the preview is the record, at once
         assert pilot.app.focused is not None and pilot.app.focused.id in ("passages", "document")
         await settle(pilot)
@@ -488,7 +488,7 @@ async def test_keys_typed_right_after_enter_on_a_previewed_result_reach_the_pane
 async def test_keys_typed_while_a_record_opens_act_on_that_record(demo_db, monkeypatch) -> None:
     from casework.tui.screens import explorer
 
-    real = explorer.load_entity
+    real = explorer.load_entity_record
 
     def slow_load(conn, entity_id):
         time.sleep(0.5)
@@ -502,7 +502,7 @@ async def test_keys_typed_while_a_record_opens_act_on_that_record(demo_db, monke
         await settle(pilot)
         target = links.highlighted_ref
         assert target is not None and target[1] != fiona
-        monkeypatch.setattr(explorer, "load_entity", slow_load)
+        monkeypatch.setattr(explorer, "load_entity_record", slow_load)
         await pilot.press("enter", "enter", "o")  # open the link; the 2nd enter is too early
         assert pilot.app.focused.id in ("passages", "document")  # not the links or the box
         await settle(pilot)

@@ -7,8 +7,9 @@ that data into Content on the UI thread. Nothing here parses markup.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from textual.content import Content
 
@@ -48,7 +49,7 @@ class RecordData:
     title: str
     header: Content
     # (option id, prompt, plain name for filtering)
-    links: list[tuple[str, Content, str]] = field(default_factory=list)
+    links: Sequence[tuple[str, Content, str]] = field(default_factory=list)
     links_title: str = "Links"
     passages: list[PassageCard] = field(default_factory=list)
     passages_title: str = "Passages"
@@ -56,6 +57,47 @@ class RecordData:
     # The header and a link's prompt laid out for a width (and, the header, a row budget)
     fit_header: Callable[[int, int], Content] | None = None
     fit_link: Callable[[int, int], Content] | None = None  # (index in links, width)
+
+
+class LinkRows(Sequence[tuple[str, Content, str]]):
+    """(option id, prompt, name) of an entity's links, each prompt built when first read.
+
+    A hub has thousands of links and a pane shows a page of them: building every
+    prompt when the record opened held the UI for 50-100 ms after each preview.
+    """
+
+    def __init__(self, links: list[LinkSummary]) -> None:
+        self._links = links
+        self._prompts: dict[int, Content] = {}
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Content, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Content, str]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, Content, str] | list[tuple[str, Content, str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._links)))]
+        if index < 0:
+            index += len(self._links)
+        link = self._links[index]  # IndexError past the end, as a list
+        prompt = self._prompts.get(index)
+        if prompt is None:
+            prompt = self._prompts[index] = link_prompt(link)
+        return (f"e:{link.entity_id}:{index}", prompt, link.name)
+
+    def names(self) -> list[str]:
+        """Every link's name, without building a prompt (for filtering)."""
+        return [link.name for link in self._links]
+
+
+def load_entity_record(conn: sqlite3.Connection, entity_id: int) -> RecordData:
+    """The whole record, built in the reader's thread: the UI only lays out a page of it."""
+    return entity_record(*load_entity(conn, entity_id))
 
 
 def load_entity(conn: sqlite3.Connection, entity_id: int) -> tuple[EntityDetail, list[PassageCard]]:
@@ -190,10 +232,7 @@ def entity_record(detail: EntityDetail, cards: list[PassageCard]) -> RecordData:
         title=detail.name,
         header=entity_header(detail),
         # one entity can be linked twice (co-mentioned and a typed relation): ids stay unique
-        links=[
-            (f"e:{link.entity_id}:{i}", link_prompt(link), link.name)
-            for i, link in enumerate(links)
-        ],
+        links=LinkRows(links),
         links_title=f"Links ({len(links)})",
         passages=cards,
         passages_title=f"Passages ({len(cards)} in {len(sources)} source"

@@ -32,8 +32,7 @@ from casework.tui.records import (
     PassageCard,
     RecordData,
     card_prompt,
-    entity_record,
-    load_entity,
+    load_entity_record,
     load_passage,
     passage_record,
 )
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 50
 DEBOUNCE = 0.01
 PREVIEW_DELAY = 0.12  # a highlight must rest this long before its record loads
-PAGE = 60  # options put in a list at a time; more are added as the highlight nears the end
+PAGE = 24  # options put in a list at a time; more are added as the highlight nears the end
 PANES = ("links", "passages")  # the panes whose row history restores
 SLOW = 0.15  # a query still running after this long says "searching…"
 PLURALS = {
@@ -394,8 +393,7 @@ class ExplorerScreen(Screen[None]):
         reader = self.case.reader
         try:
             if kind == "entity":
-                detail, cards = await reader.run(load_entity, record_id)
-                data = entity_record(detail, cards)
+                data = await reader.run(load_entity_record, record_id)
             else:
                 data = passage_record(await reader.run(load_passage, record_id))
         except queries.NotFound:

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from casework.db.normalise import fold
-from casework.tui.records import RecordData
+from casework.tui.records import LinkRows, RecordData
 from casework.tui.text import join, styled
 from casework.tui.widgets.lists import CaseList, Row, parse_ref
 from casework.tui.widgets.search_box import SearchBox
@@ -75,7 +75,9 @@ class LinkPicker(ModalScreen[int | None]):
     def __init__(self, record: RecordData) -> None:
         super().__init__()
         self.record = record
-        self.keys = [fold(name) for _, _, name in record.links]
+        links = record.links
+        names = links.names() if isinstance(links, LinkRows) else [n for _, _, n in links]
+        self.keys = [fold(name) for name in names]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
