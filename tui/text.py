@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from casework.tui.sanitize import visible, visible_line
@@ -107,14 +108,52 @@ def clip_lines(content: Content, width: int, lines: int) -> Content:
     """`content` cut (with …) so that it wraps to at most `lines` lines at `width`.
 
     No newline is added: the list wraps the text itself, and the plain text stays
-    a prefix of the original.
+    a prefix of the original, filling the last line. The cut is found from one wrap
+    and checked with a second; a search over prefixes is the fallback, as each wrap
+    costs a fraction of a millisecond and a list holds dozens of these.
     """
     if width <= 0:
         return content
     if len(content.plain) > width * lines * 2:  # a huge snippet: never wrap all of it
         content = content[: width * lines * 2]
-    elif len(content.wrap(width)) <= lines:
+    wrapped = content.wrap(width)
+    if len(wrapped) <= lines:
         return content
+    cut = _end_of_line(content.plain, wrapped, lines)
+    if cut is not None:
+        text = content.plain
+        room = width - wrapped[lines - 1].cell_length - 2  # a space and the …
+        start = len(text) - len(text[cut:].lstrip())
+        tries = [_cells_end(text, start, room)] if room > 0 and start < len(text) else []
+        tries += [cut - drop for drop in range(4)]  # "…" may not fit after the last word
+        for end in tries:
+            clipped = content[:end].rstrip() + "…"
+            if len(clipped.wrap(width)) <= lines:
+                return clipped
+    return _longest_prefix(content, width, lines)
+
+
+def _end_of_line(text: str, wrapped: list[Content], lines: int) -> int | None:
+    """Where the `lines`-th wrapped line ends in `text`, or None if it can't be found."""
+    at = 0
+    for line in wrapped[:lines]:
+        found = text.find(line.plain, at)
+        if found == -1:
+            return None
+        at = found + len(line.plain)
+    return at
+
+
+def _cells_end(text: str, start: int, room: int) -> int:
+    """The end of the longest run of `text` from `start` that takes at most `room` cells."""
+    end, used = start, 0
+    while end < len(text) and used + cell_len(text[end]) <= room:
+        used += cell_len(text[end])
+        end += 1
+    return end
+
+
+def _longest_prefix(content: Content, width: int, lines: int) -> Content:
     low, high = 0, len(content.plain)
     while low < high:  # the longest prefix that still fits with its …
         mid = (low + high + 1) // 2
