@@ -5,8 +5,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
+
+R = TypeVar("R")
+
+
+class RowList(Sequence[R], Generic[R]):
+    """Records kept as plain tuples and made when read.
+
+    A hub entity has tens of thousands of links and sources. As dataclasses they
+    are as many objects for the cyclic garbage collector to walk on every full
+    pass (250 ms pauses in the explorer, typing); tuples of ints and strings are
+    dropped from its lists after their first pass.
+    """
+
+    __slots__ = ("_make", "_rows")
+
+    def __init__(self, make: Callable[..., R], rows: list[tuple[Any, ...]]) -> None:
+        self._make = make
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        if isinstance(index, slice):
+            return [self._make(*row) for row in self._rows[index]]
+        return self._make(*self._rows[index])
+
+    def __iter__(self) -> Iterator[R]:
+        make = self._make
+        return (make(*row) for row in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"RowList({getattr(self._make, '__name__', '?')}, {len(self)} rows)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +125,19 @@ class LinkSummary:
     weight: int
     evidence: list[int]
 
+    @classmethod
+    def from_row(
+        cls,
+        entity_id: int,
+        name: str,
+        kind: str,
+        relation: str,
+        weight: int,
+        evidence: tuple[int, ...],
+    ) -> LinkSummary:
+        """From the tuple a RowList keeps (evidence as a tuple, which the collector ignores)."""
+        return cls(entity_id, name, kind, relation, weight, list(evidence))
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -105,8 +161,8 @@ class EntityDetail:
     mention_count: int
     source_count: int
     mentions: list[MentionInPassage] = field(default_factory=list)
-    links: list[LinkSummary] = field(default_factory=list)
-    sources: list[SourceRef] = field(default_factory=list)
+    links: Sequence[LinkSummary] = field(default_factory=list)
+    sources: Sequence[SourceRef] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

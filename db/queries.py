@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from casework.db import derived, fts
 from casework.db.models import (
@@ -26,6 +27,7 @@ from casework.db.models import (
     PassageDetail,
     PassageEntity,
     PassageRow,
+    RowList,
     SearchHit,
     SourceRef,
     SourceSummary,
@@ -324,7 +326,7 @@ GROUP BY x.passage_id ORDER BY x.passage_id
 
 def entity_links(
     conn: sqlite3.Connection, entity_id: int, *, evidence: bool = True
-) -> list[LinkSummary]:
+) -> RowList[LinkSummary]:
     """Every link of an entity, heaviest first; with `evidence`, the passages behind each."""
     rows = conn.execute(
         "SELECT l.id, CASE WHEN l.a = ?1 THEN l.b ELSE l.a END, l.relation, l.weight,"
@@ -348,19 +350,19 @@ def entity_links(
             upto = derived.indexed_upto(conn)
             for other, passage_id in conn.execute(_CO_MENTIONED_WITH, (entity_id, upto)):
                 co.setdefault(other, []).append(passage_id)
-    out = []
+    out: list[tuple[Any, ...]] = []
     for link_id, other, relation, weight, incoming in rows:
         if other not in names:
             continue
         name, kind = names[other]
         if link_id is None:
-            passages = co.get(other, [])
+            passages = co.get(other, ())
         else:
-            passages = stated.get(link_id, [])
+            passages = stated.get(link_id, ())
             if incoming:
                 relation = f"{relation} (of)"  # this entity is the relation's object
-        out.append(LinkSummary(other, name, kind, relation, weight, passages))
-    return out
+        out.append((other, name, kind, relation, weight, tuple(passages)))
+    return RowList(LinkSummary.from_row, out)
 
 
 def co_mention_passages(conn: sqlite3.Connection, a: int, b: int) -> list[int]:
@@ -374,14 +376,14 @@ def co_mention_passages(conn: sqlite3.Connection, a: int, b: int) -> list[int]:
     return [r[0] for r in conn.execute(_CO_MENTION_PASSAGES, (a, b, upto))]
 
 
-def entity_sources(conn: sqlite3.Connection, entity_id: int) -> list[SourceRef]:
+def entity_sources(conn: sqlite3.Connection, entity_id: int) -> RowList[SourceRef]:
     rows = conn.execute(
         "SELECT s.id, coalesce(s.title, s.path), count(*) FROM mentions m"
         " JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?"
         " GROUP BY s.id ORDER BY count(*) DESC, s.id",
         (entity_id,),
     ).fetchall()
-    return [SourceRef(*r) for r in rows]
+    return RowList(SourceRef, rows)
 
 
 def entity_names(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str]]:
