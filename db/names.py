@@ -78,8 +78,10 @@ class NameIndex:
         import numpy as np  # here, not at import: 50 ms off the explorer's first paint
 
         self.entity_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        self.aliases = [r[1] for r in rows]
-        self.norms = [r[2] for r in rows]
+        # Tuples of strings, not lists: the cyclic collector stops walking them after
+        # one pass, and a list of 150k names is a third of a full pass in the explorer.
+        self.aliases = tuple(r[1] for r in rows)
+        self.norms = tuple(r[2] for r in rows)
         self.weights = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
         postings: dict[str, list[int]] = defaultdict(list)
         prefixes: dict[str, list[int]] = defaultdict(list)
