@@ -10,6 +10,7 @@ import select
 import sys
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -19,6 +20,7 @@ from casework.db.connection import is_read_only
 from casework.tui.commands import CaseCommands
 from casework.tui.crash import crash_message
 from casework.tui.data import CaseReader
+from casework.tui.idle_gc import IdleCollector
 from casework.tui.sanitize import visible_line
 
 
@@ -42,10 +44,22 @@ class CaseworkApp(App[int]):
         self.readonly = readonly or is_read_only(self.path)
         self.cursor_blink = cursor_blink
         self.reader = CaseReader(self.path, readonly=self.readonly)
+        self.collector = IdleCollector()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._start_collector)
         if not self.is_headless and sys.stdin is not None and sys.stdin.isatty():
             self.set_interval(1.0, self._exit_if_terminal_gone, name="terminal watch")
+
+    def _start_collector(self) -> None:
+        """After the first paint: what exists then lives as long as the app."""
+        self.collector.start()
+        self.set_interval(0.25, self.collector.tick, name="idle gc")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.touch()
+        await super().on_event(event)
 
     def _exit_if_terminal_gone(self) -> None:
         """Quit when the terminal hangs up (a dropped SSH link).
@@ -118,6 +132,7 @@ class CaseworkApp(App[int]):
     # -- lifecycle -----------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         self.reader.close()
 
     def _handle_exception(self, error: Exception) -> None:
