@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from rapidfuzz import fuzz, process
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +33,8 @@ IN_THREAD = 2000  # links beyond which ranking leaves the UI thread
 
 def rank(query: str, keys: list[str]) -> list[int]:
     """Indexes of the keys matching `query` (folded), best first; ties keep their order."""
+    from rapidfuzz import fuzz, process  # here, not at import: off the first paint
+
     q = fold(query.strip())
     if not q:
         return list(range(len(keys)))
