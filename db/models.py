@@ -43,11 +43,6 @@ class RowList(Sequence[R], Generic[R]):
         make = self._make
         return (make(*row) for row in self._rows)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
-
     def __repr__(self) -> str:
         return f"RowList({getattr(self._make, '__name__', '?')}, {len(self)} rows)"
 

@@ -58,6 +58,12 @@ class RecordData:
     fit_header: Callable[[int, int], Content] | None = None
     fit_link: Callable[[int, int], Content] | None = None  # (index in links, width)
 
+    def link_names(self) -> list[str]:
+        """Each link's name, for filtering, without building the prompts of a hub's links."""
+        if isinstance(self.links, LinkRows):
+            return self.links.names()
+        return [name for _, _, name in self.links]
+
 
 class LinkRows(Sequence[tuple[str, Content, str]]):
     """(option id, prompt, name) of an entity's links, each prompt built when first read.
@@ -66,7 +72,7 @@ class LinkRows(Sequence[tuple[str, Content, str]]):
     prompt when the record opened held the UI for 50-100 ms after each preview.
     """
 
-    def __init__(self, links: list[LinkSummary]) -> None:
+    def __init__(self, links: Sequence[LinkSummary]) -> None:
         self._links = links
         self._prompts: dict[int, Content] = {}
 

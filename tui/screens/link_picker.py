@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from casework.db.normalise import fold
-from casework.tui.records import LinkRows, RecordData
+from casework.tui.records import RecordData
 from casework.tui.text import join, styled
 from casework.tui.widgets.lists import CaseList, Row, parse_ref
 from casework.tui.widgets.search_box import SearchBox
@@ -76,9 +76,7 @@ class LinkPicker(ModalScreen[int | None]):
     def __init__(self, record: RecordData) -> None:
         super().__init__()
         self.record = record
-        links = record.links
-        names = links.names() if isinstance(links, LinkRows) else [n for _, _, n in links]
-        self.keys = [fold(name) for name in names]
+        self.keys = [fold(name) for name in record.link_names()]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
